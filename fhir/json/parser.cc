@@ -168,12 +168,12 @@ bool TreeBuilder::EndObject(rapidjson::SizeType count) {
     return Fail(IssueType::kDuplicate, "the key \"" + std::string(duplicate.substr(0, 64)) +
                                            "\" occurs more than once in one object");
   }
-  Value object = doc_.MakeObject();
-  object.members_ = arena_.AllocateArray<Member>(count);
-  object.size_ = object.capacity_ = count;
+  Value object = doc_.NewContainer(Kind::kObject, count);
+  object.container_->size = count;
+  Member* members = object.MemberData();
   for (size_t i = 0; i < count; ++i) {
-    object.members_[i].name = names[i];
-    object.members_[i].value = values_[frame.value_base + i];
+    members[i].name = names[i];
+    members[i].value = values_[frame.value_base + i];
   }
   values_.resize(frame.value_base);
   keys_.resize(frame.key_base);
@@ -183,11 +183,10 @@ bool TreeBuilder::EndObject(rapidjson::SizeType count) {
 
 bool TreeBuilder::EndArray(rapidjson::SizeType count) {
   Frame frame = frames_.back();
-  Value array = doc_.MakeArray();
-  array.items_ = arena_.AllocateArray<Value>(count);
-  array.size_ = array.capacity_ = count;
+  Value array = doc_.NewContainer(Kind::kArray, count);
+  array.container_->size = count;
   if (count > 0) {
-    std::memcpy(static_cast<void*>(array.items_), values_.data() + frame.value_base,
+    std::memcpy(static_cast<void*>(array.ItemData()), values_.data() + frame.value_base,
                 count * sizeof(Value));
   }
   values_.resize(frame.value_base);

@@ -16,15 +16,17 @@ const char* CopyChars(Arena& arena, std::string_view text) {
   return chars;
 }
 
-// Grows `data` (holding `size` elements, room for `capacity`) so that one more fits.
+// Makes room in `body` (holding elements of type T) for one more element.
 template <typename T>
-T* Grow(Arena& arena, T* data, uint32_t size, uint32_t& capacity) {
-  if (size < capacity) return data;
-  uint32_t new_capacity = capacity == 0 ? 4 : capacity * 2;
-  T* grown = arena.AllocateArray<T>(new_capacity);
-  if (size > 0) std::memcpy(static_cast<void*>(grown), data, size * sizeof(T));
-  capacity = new_capacity;
-  return grown;
+T* GrowForOne(Arena& arena, internal::Container& body) {
+  if (body.size == body.capacity) {
+    uint32_t capacity = body.capacity == 0 ? 4 : body.capacity * 2;
+    T* grown = arena.AllocateArray<T>(capacity);
+    if (body.size > 0) std::memcpy(static_cast<void*>(grown), body.data, body.size * sizeof(T));
+    body.data = grown;
+    body.capacity = capacity;
+  }
+  return static_cast<T*>(body.data);
 }
 
 }  // namespace
@@ -79,23 +81,28 @@ Value Document::MakeInteger(int64_t n) {
   return MakeNumber(std::string_view(buffer, end - buffer));
 }
 
-Value Document::MakeArray() {
+Value Document::NewContainer(Kind kind, uint32_t capacity) {
+  // The body and its first storage are one allocation; appends beyond `capacity` move the storage.
+  size_t element = kind == Kind::kArray ? sizeof(Value) : sizeof(Member);
+  static_assert(sizeof(internal::Container) % alignof(Member) == 0);
+  auto* body = static_cast<internal::Container*>(arena_->Allocate(
+      sizeof(internal::Container) + capacity * element, alignof(internal::Container)));
+  body->data = capacity == 0 ? nullptr : body + 1;
+  body->size = 0;
+  body->capacity = capacity;
   Value value;
-  value.kind_ = Kind::kArray;
-  value.items_ = nullptr;
+  value.kind_ = kind;
+  value.container_ = body;
   return value;
 }
 
-Value Document::MakeObject() {
-  Value value;
-  value.kind_ = Kind::kObject;
-  value.members_ = nullptr;
-  return value;
-}
+Value Document::MakeArray() { return NewContainer(Kind::kArray, 0); }
+
+Value Document::MakeObject() { return NewContainer(Kind::kObject, 0); }
 
 void Document::Append(Value& array, Value item) {
-  array.items_ = Grow(*arena_, array.items_, array.size_, array.capacity_);
-  array.items_[array.size_++] = item;
+  internal::Container& body = *array.container_;
+  GrowForOne<Value>(*arena_, body)[body.size++] = item;
 }
 
 Value& Document::Set(Value& object, std::string_view name, Value value) {
@@ -103,8 +110,8 @@ Value& Document::Set(Value& object, std::string_view name, Value value) {
     *existing = value;
     return *existing;
   }
-  object.members_ = Grow(*arena_, object.members_, object.size_, object.capacity_);
-  Member& member = object.members_[object.size_++];
+  internal::Container& body = *object.container_;
+  Member& member = GrowForOne<Member>(*arena_, body)[body.size++];
   member.name = std::string_view(CopyChars(*arena_, name), name.size());
   member.value = value;
   return member.value;
@@ -116,8 +123,12 @@ bool Document::Remove(Value& object, std::string_view name) {
                          [&](const Member& member) { return member.name == name; });
   if (it == members.end()) return false;
   std::move(it + 1, members.end(), it);
-  --object.size_;
+  --object.container_->size;
   return true;
+}
+
+void Document::Clear(Value& container) {
+  if (container.IsContainer()) container.container_->size = 0;
 }
 
 Value Document::Copy(const Value& from) {
@@ -131,18 +142,14 @@ Value Document::Copy(const Value& from) {
     case Kind::kString:
       return MakeString(from.text());
     case Kind::kArray: {
-      Value copy = MakeArray();
-      copy.items_ = arena_->AllocateArray<Value>(from.size_);
-      copy.capacity_ = from.size_;
-      for (const Value& item : from.items()) copy.items_[copy.size_++] = Copy(item);
+      Value copy = NewContainer(Kind::kArray, static_cast<uint32_t>(from.size()));
+      for (const Value& item : from.items()) copy.ItemData()[copy.container_->size++] = Copy(item);
       return copy;
     }
     case Kind::kObject: {
-      Value copy = MakeObject();
-      copy.members_ = arena_->AllocateArray<Member>(from.size_);
-      copy.capacity_ = from.size_;
+      Value copy = NewContainer(Kind::kObject, static_cast<uint32_t>(from.size()));
       for (const Member& member : from.members()) {
-        Member& target = copy.members_[copy.size_++];
+        Member& target = copy.MemberData()[copy.container_->size++];
         target.name = std::string_view(CopyChars(*arena_, member.name), member.name.size());
         target.value = Copy(member.value);
       }

@@ -20,6 +20,15 @@ namespace zorgbrug::fhir::json {
 class Arena;
 struct Member;
 
+namespace internal {
+// The body of an array (Value items) or object (Member members), shared by every handle to it.
+struct Container {
+  void* data;
+  uint32_t size;
+  uint32_t capacity;
+};
+}  // namespace internal
+
 enum class Kind : uint8_t { kNull, kFalse, kTrue, kNumber, kString, kArray, kObject };
 
 class Value {
@@ -43,13 +52,15 @@ class Value {
   }
 
   // Number of array items or object members; 0 for scalars.
-  size_t size() const { return (kind_ == Kind::kArray || kind_ == Kind::kObject) ? size_ : 0; }
+  size_t size() const { return IsContainer() ? container_->size : 0; }
   // Array items; empty for non-arrays.
   std::span<const Value> items() const {
-    return kind_ == Kind::kArray ? std::span<const Value>(items_, size_) : std::span<const Value>();
+    return kind_ == Kind::kArray ? std::span<const Value>(ItemData(), container_->size)
+                                 : std::span<const Value>();
   }
   std::span<Value> items() {
-    return kind_ == Kind::kArray ? std::span<Value>(items_, size_) : std::span<Value>();
+    return kind_ == Kind::kArray ? std::span<Value>(ItemData(), container_->size)
+                                 : std::span<Value>();
   }
   // Object members in document order; empty for non-objects.
   std::span<const Member> members() const;
@@ -65,13 +76,15 @@ class Value {
   friend class Document;
   friend class TreeBuilder;
 
+  bool IsContainer() const { return kind_ == Kind::kArray || kind_ == Kind::kObject; }
+  Value* ItemData() const { return static_cast<Value*>(container_->data); }
+  Member* MemberData() const { return static_cast<Member*>(container_->data); }
+
   union {
-    const char* chars_ = nullptr;  // kString, kNumber (not NUL-terminated)
-    Value* items_;                 // kArray
-    Member* members_;              // kObject
+    const char* chars_ = nullptr;     // kString, kNumber (not NUL-terminated)
+    internal::Container* container_;  // kArray, kObject; never null
   };
-  uint32_t size_ = 0;
-  uint32_t capacity_ = 0;  // of items_/members_, for appends
+  uint32_t size_ = 0;  // text length of kString, kNumber
   Kind kind_ = Kind::kNull;
 };
 
@@ -81,11 +94,12 @@ struct Member {
 };
 
 inline std::span<const Member> Value::members() const {
-  return kind_ == Kind::kObject ? std::span<const Member>(members_, size_)
+  return kind_ == Kind::kObject ? std::span<const Member>(MemberData(), container_->size)
                                 : std::span<const Member>();
 }
 inline std::span<Member> Value::members() {
-  return kind_ == Kind::kObject ? std::span<Member>(members_, size_) : std::span<Member>();
+  return kind_ == Kind::kObject ? std::span<Member>(MemberData(), container_->size)
+                                : std::span<Member>();
 }
 
 // Owns an arena and a root value. Movable, not copyable. Every Make*/Append/Set call allocates from
@@ -113,14 +127,17 @@ class Document {
   Value MakeArray();
   Value MakeObject();
 
-  // Appends `item` to `array` (which must be IsArray() and belong to this Document).
+  // Appends `item` to `array` (which must be IsArray() and belong to this Document). Every handle
+  // to `array` sees the new item.
   void Append(Value& array, Value item);
   // Sets member `name` of `object`: replaces the value of an existing member, else appends one.
   // Returns the stored value.
   Value& Set(Value& object, std::string_view name, Value value);
   // Removes member `name`; returns whether it was present. Keeps the order of the others.
   bool Remove(Value& object, std::string_view name);
-  // Deep copy of `from` (which may belong to another Document) into this Document.
+  // Empties an array or object in place: every handle to it sees it empty. No-op for scalars.
+  void Clear(Value& container);
+  // Deep, independent copy of `from` (which may belong to another Document) into this Document.
   Value Copy(const Value& from);
 
   // Bytes held by the arena (for benchmarks and limits).
@@ -128,6 +145,9 @@ class Document {
 
  private:
   friend class TreeBuilder;
+  // An array or object with room for `capacity` children and size 0.
+  Value NewContainer(Kind kind, uint32_t capacity);
+
   std::unique_ptr<Arena> arena_;
   Value root_;
 };

@@ -48,6 +48,35 @@ TEST(ValueTest, AppendToParsedArrayKeepsExistingItems) {
   EXPECT_EQ(Write(doc.root()), R"({"given":["An","Marie","Louise"]})");
 }
 
+TEST(ValueTest, ChildHandlesSurviveTheirParentGrowing) {
+  Document doc;
+  Value& root = doc.root() = doc.MakeObject();
+  Value* name = &doc.Set(root, "name", doc.MakeObject());
+  Value* given = &doc.Set(*name, "given", doc.MakeArray());
+  // Enough members to move the root's and the name's member storage several times.
+  for (int i = 0; i < 40; ++i) doc.Set(root, "m" + std::to_string(i), doc.MakeInteger(i));
+  for (int i = 0; i < 40; ++i) doc.Set(*name, "n" + std::to_string(i), doc.MakeInteger(i));
+  doc.Set(*name, "family", doc.MakeString("Peeters"));
+  doc.Append(*given, doc.MakeString("Jan"));
+  EXPECT_EQ(root.Find("name")->FindString("family"), "Peeters");
+  ASSERT_EQ(root.Find("name")->Find("given")->size(), 1u);
+  EXPECT_EQ(root.Find("name")->Find("given")->items()[0].text(), "Jan");
+}
+
+TEST(ValueTest, CopiesOfAHandleShareTheContainer) {
+  Document doc;
+  Value array = doc.MakeArray();
+  Value alias = array;
+  doc.Append(alias, doc.MakeString("x"));
+  EXPECT_EQ(array.size(), 1u);
+  doc.Clear(alias);
+  EXPECT_EQ(array.size(), 0u);
+  doc.Append(array, doc.MakeString("x"));
+  Value independent = doc.Copy(array);
+  doc.Append(independent, doc.MakeString("y"));
+  EXPECT_EQ(array.size(), 1u);
+}
+
 TEST(ValueTest, RemoveKeepsOrderOfTheOthers) {
   Document doc = MustParse(R"({"a":1,"b":2,"c":3})");
   EXPECT_TRUE(doc.Remove(doc.root(), "b"));

@@ -155,6 +155,23 @@ TEST(ResourcesTest, BuildsPatientWithSetters) {
   EXPECT_TRUE(Patient::Is(doc.root()));
 }
 
+TEST(ResourcesTest, NodesStayValidWhileSiblingsAreAdded) {
+  json::Document doc;
+  Patient patient = Patient::Create(doc);
+  Node first = patient.add_name();
+  Node second = patient.add_name();
+  Node address = patient.add_address();
+  for (int i = 0; i < 20; ++i) patient.add_telecom().SetString("value", std::to_string(i));
+  first.SetString("family", "Peeters");
+  second.SetString("family", "Janssens").AddString("given", "An");
+  address.SetString("city", "Brussel");
+  EXPECT_EQ(patient.name().size(), 2u);
+  EXPECT_EQ(patient.name()[0].FindString("family"), "Peeters");
+  EXPECT_EQ(patient.name()[1].FindString("family"), "Janssens");
+  EXPECT_EQ(patient.address()[0].FindString("city"), "Brussel");
+  EXPECT_EQ(patient.telecom().size(), 20u);
+}
+
 TEST(ResourcesTest, NumberSettersKeepExactTextAndRejectOtherText) {
   json::Document doc;
   ChargeItem item = ChargeItem::Create(doc);

@@ -62,34 +62,34 @@ bool IsNumberText(std::string_view text, bool integer) {
 }
 
 Node& Node::SetString(std::string_view name, std::string_view text) {
-  doc_->Set(*value_, name, doc_->MakeString(text));
+  doc_->Set(value_, name, doc_->MakeString(text));
   return *this;
 }
 
 Node& Node::SetNumber(std::string_view name, std::string_view number_text) {
-  if (IsNumberText(number_text, false)) doc_->Set(*value_, name, doc_->MakeNumber(number_text));
+  if (IsNumberText(number_text, false)) doc_->Set(value_, name, doc_->MakeNumber(number_text));
   return *this;
 }
 
 Node& Node::SetBool(std::string_view name, bool value) {
-  doc_->Set(*value_, name, json::Document::MakeBool(value));
+  doc_->Set(value_, name, json::Document::MakeBool(value));
   return *this;
 }
 
 Node& Node::Set(std::string_view name, const json::Value& value) {
-  doc_->Set(*value_, name, doc_->Copy(value));
+  doc_->Set(value_, name, doc_->Copy(value));
   return *this;
 }
 
 Node& Node::AddString(std::string_view name, std::string_view text) {
-  doc_->Append(ArrayMember(*doc_, *value_, name), doc_->MakeString(text));
+  doc_->Append(ArrayMember(*doc_, value_, name), doc_->MakeString(text));
   return *this;
 }
 
-Node Node::Child(std::string_view name) { return Node(ObjectMember(*doc_, *value_, name), *doc_); }
+Node Node::Child(std::string_view name) { return Node(ObjectMember(*doc_, value_, name), *doc_); }
 
 Node Node::Add(std::string_view name) {
-  json::Value& array = ArrayMember(*doc_, *value_, name);
+  json::Value& array = ArrayMember(*doc_, value_, name);
   return Node(AppendTo(*doc_, array, doc_->MakeObject()), *doc_);
 }
 
@@ -105,30 +105,30 @@ bool View::Clear(std::string_view name) {
 }
 
 View::Text View::Str(std::string_view name) const {
-  const json::Value* member = value_->Find(name);
+  const json::Value* member = value_.Find(name);
   if (member == nullptr || !member->IsString()) return std::nullopt;
   return member->text();
 }
 
 View::Text View::Num(std::string_view name) const {
-  const json::Value* member = value_->Find(name);
+  const json::Value* member = value_.Find(name);
   if (member == nullptr || !member->IsNumber()) return std::nullopt;
   return member->text();
 }
 
 std::optional<bool> View::Bool(std::string_view name) const {
-  const json::Value* member = value_->Find(name);
+  const json::Value* member = value_.Find(name);
   if (member == nullptr || !member->IsBool()) return std::nullopt;
   return member->GetBool();
 }
 
 const json::Value* View::Obj(std::string_view name) const {
-  const json::Value* member = value_->Find(name);
+  const json::Value* member = value_.Find(name);
   return member != nullptr && member->IsObject() ? member : nullptr;
 }
 
 View::Items View::Arr(std::string_view name) const {
-  const json::Value* member = value_->Find(name);
+  const json::Value* member = value_.Find(name);
   return member != nullptr ? member->items() : Items();
 }
 
@@ -187,7 +187,7 @@ json::Value& View::Mutable() const {
     std::fputs("zorgbrug: setter called on a read-only FHIR view (fhir/r4/view.h)\n", stderr);
     std::abort();
   }
-  return *value_;
+  return value_;
 }
 
 json::Value& View::MutableArray(std::string_view name) const {

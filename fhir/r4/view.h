@@ -6,9 +6,9 @@
 // extensions such as `_birthDate`, unknown elements) stays in the tree untouched. See
 // fhir/r4/README.md for the shape of the views.
 //
-// Lifetime: a view or Node points into its Document and is valid while the Document lives and the
-// object it points at stays in place. A Node obtained from a parent object or array is invalidated
-// when that parent gains a member or item (its storage may move); take Nodes one at a time.
+// Lifetime: a view or Node is valid while its Document lives. It refers to the container body of
+// its object (json/value.h), so a Node taken from a parent stays valid when the parent later gains
+// members or items.
 
 #include <cstdint>
 #include <limits>
@@ -58,9 +58,11 @@ bool IsNumberText(std::string_view text, bool integer);
 // Setters replace an existing member of the same name and otherwise append, keeping member order.
 class Node {
  public:
-  Node(json::Value& value, json::Document& doc) : value_(&value), doc_(&doc) {}
+  // Keeps a copy of the handle `value` (an object): it shares the object's body, so writes through
+  // the Node reach the tree even after the slot that held `value` moved.
+  Node(json::Value& value, json::Document& doc) : value_(value), doc_(&doc) {}
 
-  json::Value& json() const { return *value_; }
+  json::Value& json() const { return value_; }
   json::Document& document() const { return *doc_; }
 
   Node& SetString(std::string_view name, std::string_view text);
@@ -77,7 +79,7 @@ class Node {
   Node Add(std::string_view name);
 
  private:
-  json::Value* value_;
+  mutable json::Value value_;
   json::Document* doc_;
 };
 
@@ -88,7 +90,7 @@ class View {
   using Text = std::optional<std::string_view>;
   using Items = std::span<const json::Value>;
 
-  const json::Value& json() const { return *value_; }
+  const json::Value& json() const { return value_; }
   // The Document to write into, or nullptr for a read-only view.
   json::Document* document() const { return doc_; }
   bool is_mutable() const { return doc_ != nullptr; }
@@ -100,7 +102,8 @@ class View {
   bool Clear(std::string_view name);
 
  protected:
-  View(json::Value* value, json::Document* doc) : value_(value), doc_(doc) {}
+  // Keeps a copy of the handle `*value` (see Node).
+  View(const json::Value* value, json::Document* doc) : value_(*value), doc_(doc) {}
 
   // Readers: std::nullopt / nullptr / empty when the member is absent or has another JSON type.
   Text Str(std::string_view name) const;
@@ -126,7 +129,7 @@ class View {
   json::Value& MutableArray(std::string_view name) const;
   void ClearOtherChoices(Elements elements, std::string_view name);
 
-  json::Value* value_;
+  mutable json::Value value_;
   json::Document* doc_;
 };
 
@@ -142,7 +145,7 @@ class ResourceView : public View {
   // A read-only view of `value`, or std::nullopt when !Is(value).
   static std::optional<Derived> From(const json::Value& value) {
     if (!Is(value)) return std::nullopt;
-    return Derived(const_cast<json::Value*>(&value), nullptr);
+    return Derived(&value, nullptr);
   }
   // A mutable view of `value`, which belongs to `doc`, or std::nullopt when !Is(value).
   static std::optional<Derived> From(json::Value& value, json::Document& doc) {
@@ -150,9 +153,14 @@ class ResourceView : public View {
     return Derived(&value, &doc);
   }
   // Makes `slot` (a value of `doc`, e.g. a Bundle entry's `resource`) a new resource holding only
-  // its resourceType, and returns a mutable view of it.
+  // its resourceType, and returns a mutable view of it. An object slot is emptied in place, so
+  // every handle to it (such as a Node's copy) sees the resource; any other value is replaced.
   static Derived Create(json::Document& doc, json::Value& slot) {
-    slot = doc.MakeObject();
+    if (slot.IsObject()) {
+      doc.Clear(slot);
+    } else {
+      slot = doc.MakeObject();
+    }
     doc.Set(slot, "resourceType", doc.MakeString(Derived::kResourceType));
     return Derived(&slot, &doc);
   }
@@ -160,7 +168,7 @@ class ResourceView : public View {
   static Derived Create(json::Document& doc) { return Create(doc, doc.root()); }
 
  protected:
-  ResourceView(json::Value* value, json::Document* doc) : View(value, doc) {}
+  ResourceView(const json::Value* value, json::Document* doc) : View(value, doc) {}
 
   // The writers the generated setters call. Setting a primitive keeps its extension `_name`. Number
   // writers return false and change nothing when `text` is not a JSON number of the element's kind
