@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fhir/json/arena.h"
+#include "fhir/json/utf8.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/memorystream.h"
 #include "rapidjson/reader.h"
@@ -13,9 +14,11 @@
 namespace zorgbrug::fhir::json {
 namespace {
 
-constexpr unsigned kReaderFlags = rapidjson::kParseIterativeFlag |
-                                  rapidjson::kParseNumbersAsStringsFlag |
-                                  rapidjson::kParseValidateEncodingFlag;
+// Valid UTF-8 input (checked up front by the fast FindInvalidUtf8) is parsed without RapidJSON's
+// per-character validation; invalid input is parsed with it, so the issue carries the location.
+constexpr unsigned kReaderFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
+constexpr unsigned kValidatingReaderFlags = kReaderFlags | rapidjson::kParseValidateEncodingFlag;
 
 // Line and column (both 1-based, column in bytes) of byte `offset` in `text`.
 std::string DescribeOffset(std::string_view text, size_t offset) {
@@ -237,7 +240,14 @@ std::optional<Document> Parse(std::string_view text, const ParseLimits& limits, 
   rapidjson::MemoryStream stream(text.data(), text.size());
   TreeBuilder builder(doc, limits, stream);
   rapidjson::Reader reader;
-  rapidjson::ParseResult result = reader.Parse<kReaderFlags>(stream, builder);
+  size_t invalid_utf8 = FindInvalidUtf8(text);
+  rapidjson::ParseResult result = invalid_utf8 == std::string_view::npos
+                                      ? reader.Parse<kReaderFlags>(stream, builder)
+                                      : reader.Parse<kValidatingReaderFlags>(stream, builder);
+  if (result && invalid_utf8 != std::string_view::npos) {
+    // RapidJSON's validation is laxer than RFC 3629 in places; ours decides.
+    result.Set(rapidjson::kParseErrorStringInvalidEncoding, invalid_utf8);
+  }
   if (result && stream.Tell() != text.size()) {
     // MemoryStream reports a NUL byte like the end of input; anything after the root is refused.
     result.Set(rapidjson::kParseErrorDocumentRootNotSingular, stream.Tell());
