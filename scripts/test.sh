@@ -8,13 +8,13 @@ cd "$root"
 "$root/scripts/install-deps.sh"
 
 echo "== build (RelWithDebInfo) and all tests"
-"$root/scripts/build.sh"
+ZORGBRUG_CMAKE_ARGS="-DZORGBRUG_BUILD_BENCH=ON -DZORGBRUG_SANITIZE=OFF" "$root/scripts/build.sh"
 ctest --test-dir "$root/build" --output-on-failure -j 2 --timeout 600
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer: parsers under hostile input"
 ZORGBRUG_BUILD_DIR="$root/build-asan" ZORGBRUG_BUILD_TYPE=Debug \
   ZORGBRUG_CMAKE_ARGS="-DZORGBRUG_SANITIZE=ON -DZORGBRUG_BUILD_BENCH=OFF" \
-  "$root/scripts/build.sh" --target fhir_test corpus_roundtrip_test hostile_input_test
+  "$root/scripts/build.sh" --target fhir_test fhir_r4_test corpus_roundtrip_test hostile_input_test
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$root/build-asan" --output-on-failure -j 2 --timeout 900 -L sanitize
 
