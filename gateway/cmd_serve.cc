@@ -1,0 +1,112 @@
+// `zorgbrug serve`.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/commands.h"
+#include "gateway/dev_tls_store.h"
+#include "gateway/files.h"
+
+namespace zorgbrug::gateway {
+namespace {
+
+constexpr size_t kMaxPemBytes = 1 << 20;
+
+struct ResolvedTls {
+  TlsMaterial material;
+  std::string ca_cert_file;  // what clients should trust; empty when unknown
+};
+
+// Operator-provided certificate and key, or the development material in the state directory.
+absl::StatusOr<ResolvedTls> ResolveTls(const ServeCommand& command) {
+  ResolvedTls tls;
+  if (!command.tls_cert_file.empty() || !command.tls_key_file.empty()) {
+    if (command.tls_cert_file.empty() || command.tls_key_file.empty()) {
+      return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+    }
+    absl::StatusOr<std::string> cert = ReadFileToString(command.tls_cert_file, kMaxPemBytes);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadFileToString(command.tls_key_file, kMaxPemBytes);
+    if (!key.ok()) return key.status();
+    if (absl::Status s = CheckKeyMatchesCertificate(*cert, *key); !s.ok()) return s;
+    tls.material.server_cert_pem = *std::move(cert);
+    tls.material.server_key_pem = *std::move(key);
+    return tls;
+  }
+  absl::StatusOr<DevTls> dev = LoadOrCreateDevTls(command.state_dir);
+  if (!dev.ok()) return dev.status();
+  const DevTlsPaths paths = DevTlsPathsIn(command.state_dir);
+  spdlog::info("{} development TLS material in {}", dev->created ? "generated" : "using",
+               paths.dir.string());
+  tls.material = std::move(dev->material);
+  std::error_code ignored;
+  tls.ca_cert_file = std::filesystem::absolute(paths.ca_cert, ignored).string();
+  return tls;
+}
+
+// The target a local client should use: wildcard hosts become "localhost".
+std::string ClientTarget(const GatewayServer& server) {
+  const std::string& address = server.address();
+  const std::string host = address.substr(0, address.rfind(':'));
+  if (host.empty() || host == "0.0.0.0" || host == "[::]") {
+    return "localhost:" + std::to_string(server.port());
+  }
+  return address;
+}
+
+void PrintHowToCall(const GatewayServer& server, const ServeCommand& command,
+                    const ResolvedTls& tls, std::ostream& out) {
+  out << "zorgbrug serving on " << server.address() << " ("
+      << (command.plaintext_for_tests ? "PLAINTEXT, for tests only" : "TLS") << ")\n"
+      << "call it with:\n  zorgbrug call validate --target " << ClientTarget(server);
+  if (command.plaintext_for_tests) {
+    out << " --plaintext";
+  } else {
+    out << " --ca-cert " << (tls.ca_cert_file.empty() ? "<CA of --tls-cert>" : tls.ca_cert_file);
+  }
+  out << " FILE.json" << std::endl;
+}
+
+}  // namespace
+
+int RunServe(const ServeCommand& command, std::ostream& out, std::ostream& err) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  ResolvedTls tls;
+  if (!command.plaintext_for_tests) {
+    absl::StatusOr<ResolvedTls> resolved = ResolveTls(command);
+    if (!resolved.ok()) {
+      err << "zorgbrug: TLS: " << resolved.status().message() << "\n";
+      return kExitUsage;
+    }
+    tls = *std::move(resolved);
+  }
+  ServerOptions options;
+  options.listen_address = command.listen;
+  options.tls = tls.material;
+  options.plaintext = command.plaintext_for_tests;
+  options.max_message_bytes = command.max_message_bytes;
+  absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(options);
+  if (!server.ok()) {
+    err << "zorgbrug: " << server.status().message() << "\n";
+    return server.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage
+                                                                        : kExitUnavailable;
+  }
+  PrintHowToCall(**server, command, tls, out);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("received {}, draining for up to {} s", signal == SIGTERM ? "SIGTERM" : "SIGINT",
+               command.drain_seconds);
+  (*server)->Drain(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(static_cast<long>(command.drain_seconds * 1000)));
+  return 0;
+}
+
+}  // namespace zorgbrug::gateway

@@ -1,0 +1,55 @@
+#pragma once
+
+// The validation core shared by the Validation service and `zorgbrug validate`: read the FHIR JSON,
+// collect findings, build the OperationOutcome and the typed response. No I/O and no gRPC status
+// here; the caller turns a rejection into a status through the error table (error_table.h).
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fhir/issues.h"
+#include "fhir/json/parser.h"
+#include "zorgbrug/v1/validation.pb.h"
+
+namespace zorgbrug::gateway {
+
+struct ValidateOptions {
+  fhir::json::ParseLimits limits;
+  // Warnings make the resource invalid; unenforced profiles are reported as warnings.
+  bool strict = false;
+};
+
+// At most this many profiles per request; each at most kMaxProfileBytes long.
+inline constexpr size_t kMaxProfiles = 32;
+inline constexpr size_t kMaxProfileBytes = 1024;
+
+struct ValidationResult {
+  // Always complete: valid, resource_type, issues, counts and operation_outcome_json.
+  v1::ValidateResponse response;
+  // The findings behind response.issues (without the "no issues" information issue).
+  std::vector<fhir::Issue> issues;
+  // Set when the input could not be read as a FHIR resource or the request itself is unacceptable
+  // (too many profiles): the issue that decided it. The caller must then answer with a non-OK
+  // status (and response.valid() is false). Unset when a resource was read; response.valid() tells
+  // whether it conforms.
+  std::optional<fhir::Issue> rejection;
+};
+
+// Validates `fhir_json` (UTF-8 JSON of one FHIR R4 resource) as documented for
+// zorgbrug.v1.Validation.Validate. `profiles` are canonical URLs; they are accepted and reported as
+// not yet enforced.
+ValidationResult ValidateFhirJson(std::string_view fhir_json, std::span<const std::string> profiles,
+                                  const ValidateOptions& options);
+
+// Fills response.issues, counts, operation_outcome_json and valid from `issues`. `readable` is
+// whether a resource was read; `strict` as in ValidateOptions.
+void FillResponse(std::span<const fhir::Issue> issues, bool readable, bool strict,
+                  v1::ValidateResponse& response);
+
+v1::Severity ToProto(fhir::Severity severity);
+
+}  // namespace zorgbrug::gateway
