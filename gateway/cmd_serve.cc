@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <filesystem>
 
 #include <spdlog/spdlog.h>
 
@@ -56,11 +57,19 @@ std::string ClientTarget(const GatewayServer& server) {
   return address;
 }
 
+// The path of this executable, so the printed command works from any directory.
+std::string ExecutablePath() {
+  std::error_code error;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? "zorgbrug" : self.string();
+}
+
 void PrintHowToCall(const GatewayServer& server, const ServeCommand& command,
                     const ResolvedTls& tls, std::ostream& out) {
   out << "zorgbrug serving on " << server.address() << " ("
       << (command.plaintext_for_tests ? "PLAINTEXT, for tests only" : "TLS") << ")\n"
-      << "call it with:\n  zorgbrug call validate --target " << ClientTarget(server);
+      << "call it with:\n  " << ExecutablePath() << " call validate --target "
+      << ClientTarget(server);
   if (command.plaintext_for_tests) {
     out << " --plaintext";
   } else {

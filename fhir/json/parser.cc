@@ -168,8 +168,11 @@ bool TreeBuilder::EndObject(rapidjson::SizeType count) {
   std::span<const std::string_view> names(keys_.data() + frame.key_base, count);
   std::string_view duplicate;
   if (HasDuplicate(names, duplicate)) {
-    return Fail(IssueType::kDuplicate, "the key \"" + std::string(duplicate.substr(0, 64)) +
-                                           "\" occurs more than once in one object");
+    Fail(IssueType::kDuplicate, "the key \"" + std::string(duplicate.substr(0, 64)) +
+                                    "\" occurs more than once in one object");
+    if (!failure_.expression.empty()) failure_.expression += '.';
+    failure_.expression.append(duplicate.substr(0, 128));
+    return false;
   }
   Value object = doc_.NewContainer(Kind::kObject, count);
   object.container_->size = count;
@@ -218,7 +221,8 @@ std::string TreeBuilder::Location() const {
     size_t child = end - frame.value_base;  // index of the child being parsed
     if (frame.object) {
       size_t key_end = f + 1 < frames_.size() ? frames_[f + 1].key_base : keys_.size();
-      if (key_end == frame.key_base) break;  // no key yet: the object itself
+      // Between members (every key read has its value) the location is the object itself.
+      if (key_end - frame.key_base == child) break;
       std::string_view key = keys_[key_end - 1];
       if (!path.empty()) path += '.';
       path.append(key.substr(0, 128));

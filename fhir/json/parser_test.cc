@@ -63,10 +63,19 @@ TEST(ParserTest, ReportsSyntaxErrorsWithLocation) {
       << outcome.issue.diagnostics;
 }
 
+TEST(ParserTest, TruncationBetweenMembersLocatesTheObject) {
+  Outcome outcome = ParseText(R"({"resourceType":"Patient","name":[{"family":"Peeters",)");
+  ASSERT_FALSE(outcome.doc);
+  EXPECT_EQ(outcome.issue.expression, "Patient.name[0]");
+  outcome = ParseText(R"({"resourceType":"Patient",)");
+  EXPECT_EQ(outcome.issue.expression, "Patient");
+}
+
 TEST(ParserTest, RefusesDuplicateKeysNamingTheKey) {
   Outcome outcome = ParseText(R"({"resourceType":"Patient","gender":"female","gender":"male"})");
   ASSERT_FALSE(outcome.doc);
   EXPECT_EQ(outcome.issue.type, IssueType::kDuplicate);
+  EXPECT_EQ(outcome.issue.expression, "Patient.gender");
   EXPECT_NE(outcome.issue.diagnostics.find("\"gender\""), std::string::npos);
 }
 
