@@ -8,6 +8,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/install-deps.sh"
 
+if command -v npm >/dev/null 2>&1; then
+  echo "== the independent Node.js gRPC client used by the interop test (pinned in tests/interop)"
+  npm ci --prefix "$root/tests/interop" --no-audit --no-fund --loglevel=error
+fi
+
 echo "== build (RelWithDebInfo) and all tests"
 ZORGBRUG_CMAKE_ARGS="-DZORGBRUG_BUILD_BENCH=ON -DZORGBRUG_SANITIZE=OFF" "$root/scripts/build.sh"
 ctest --test-dir "$root/build" --output-on-failure -j 2 --timeout 600
