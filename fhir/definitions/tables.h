@@ -1,0 +1,25 @@
+#pragma once
+
+// Internal: the generated tables behind structure.h. Each function is defined in the generated
+// file named beside it.
+
+#include <span>
+#include <string_view>
+
+#include "fhir/definitions/structure.h"
+
+namespace zorgbrug::fhir::definitions::internal {
+
+// A legacy canonical of a Belgian profile (…/standards/fhir/StructureDefinition/<id>, without the
+// implementation guide segment) and the current canonical it stands for.
+struct Alias {
+  std::string_view alias;
+  std::string_view url;
+};
+
+std::span<const StructureDef> CoreStructureTable();  // core_structures.cc, sorted by name
+std::span<const StructureDef> ProfileTable();        // profiles.cc, sorted by url
+std::span<const Alias> AliasTable();                 // profiles.cc, sorted by alias
+std::span<const ValueSetDef> ValueSetTable();        // value_sets.cc, sorted by url
+
+}  // namespace zorgbrug::fhir::definitions::internal
