@@ -1,0 +1,179 @@
+#include "fhir/fhirpath/evaluator.h"
+
+#include "fhir/fhirpath/navigation.h"
+#include "fhir/fhirpath/strings.h"
+
+namespace zorgbrug::fhir::fhirpath {
+namespace internal {
+namespace {
+
+Collection One(Item item) {
+  Collection c;
+  c.push_back(std::move(item));
+  return c;
+}
+
+Collection FromBool(std::optional<bool> b) {
+  if (!b) return {};
+  return One(Item::Boolean(*b));
+}
+
+}  // namespace
+
+absl::StatusOr<Collection> Evaluator::EvalFor(const Node& node, const Item& item, int64_t index,
+                                              const Collection* total) {
+  Frame frame{&item, index, total};
+  return Eval(node, Items(&item, 1), frame);
+}
+
+absl::StatusOr<Collection> Evaluator::Eval(const Node& node, Items focus, const Frame& frame) {
+  switch (node.kind) {
+    case NodeKind::kLiteral:
+      return One(node.literal);
+    case NodeKind::kEmpty:
+      return Collection();
+    case NodeKind::kMember:
+      return EvalMember(node, focus, frame);
+    case NodeKind::kFunction: {
+      if (!node.has_receiver) return CallFunction(*this, node, focus, focus, frame);
+      auto input = Eval(node.children[0], focus, frame);
+      if (!input.ok()) return input;
+      return CallFunction(*this, node, *input, focus, frame);
+    }
+    case NodeKind::kIndex:
+      return EvalIndex(node, focus, frame);
+    case NodeKind::kBinary:
+      return EvalBinary(node, focus, frame);
+    case NodeKind::kNegate: {
+      auto operand = Eval(node.children[0], focus, frame);
+      if (!operand.ok() || operand->empty()) return operand;
+      auto value = ToSystem((*operand)[0]);
+      if (value && value->kind == ItemKind::kQuantity) {
+        return One(Item::Quantity(value->decimal.Negate(), value->text));
+      }
+      auto r = Arithmetic(BinaryOp::kSubtract, Item::Integer(0), (*operand)[0]);
+      if (!r.ok()) return r.status();
+      return *r ? One(**r) : Collection();
+    }
+    case NodeKind::kTypeTest:
+      return EvalTypeTest(node, focus, frame);
+    case NodeKind::kThis:
+      return frame.self != nullptr ? One(*frame.self) : Collection(focus.begin(), focus.end());
+    case NodeKind::kIndexVar:
+      return One(Item::Integer(frame.index));
+    case NodeKind::kTotal:
+      return frame.total != nullptr ? *frame.total : Collection();
+    case NodeKind::kVariable:
+      return EvalVariable(node, frame);
+  }
+  return absl::InternalError("unknown FHIRPath node");
+}
+
+absl::StatusOr<Collection> Evaluator::EvalMember(const Node& node, Items focus,
+                                                 const Frame& frame) {
+  Items input = focus;
+  absl::StatusOr<Collection> receiver;
+  if (node.has_receiver) {
+    receiver = Eval(node.children[0], focus, frame);
+    if (!receiver.ok()) return receiver;
+    input = *receiver;
+  }
+  Collection out;
+  for (const Item& item : input) {
+    // A leading type name selects the resource itself (`Patient.name` on a Patient).
+    if (!node.has_receiver && item.kind == ItemKind::kNode && IsResource(item.node) &&
+        item.node.FindString("resourceType") == node.name) {
+      out.push_back(item);
+      continue;
+    }
+    Navigate(item, node.name, out);
+  }
+  return out;
+}
+
+absl::StatusOr<Collection> Evaluator::EvalIndex(const Node& node, Items focus, const Frame& frame) {
+  auto base = Eval(node.children[0], focus, frame);
+  if (!base.ok()) return base;
+  auto index = Eval(node.children[1], focus, frame);
+  if (!index.ok()) return index;
+  if (index->empty()) return Collection();
+  auto i = ToSystem((*index)[0]);
+  if (!i || i->kind != ItemKind::kInteger) {
+    return absl::InvalidArgumentError("FHIRPath: an index must be an integer");
+  }
+  if (i->integer < 0 || static_cast<size_t>(i->integer) >= base->size()) return Collection();
+  return One((*base)[i->integer]);
+}
+
+absl::StatusOr<Collection> Evaluator::EvalVariable(const Node& node, const Frame& frame) {
+  const std::string& name = node.name;
+  if (name == "context") return One(context_.focus);
+  if (name == "resource") return One(ResourceItem(context_.resource));
+  if (name == "rootResource") {
+    return One(
+        ResourceItem(context_.root_resource.IsNull() ? context_.resource : context_.root_resource));
+  }
+  if (name == "ucum") return One(Item::String("http://unitsofmeasure.org"));
+  if (name == "sct") return One(Item::String("http://snomed.info/sct"));
+  if (name == "loinc") return One(Item::String("http://loinc.org"));
+  if (auto it = context_.variables.find(name); it != context_.variables.end()) {
+    return it->second;
+  }
+  if (name.substr(0, 3) == "vs-") {
+    return One(Item::String(Cat("http://hl7.org/fhir/ValueSet/", name.substr(3))));
+  }
+  if (name.substr(0, 4) == "ext-") {
+    return One(Item::String(Cat("http://hl7.org/fhir/StructureDefinition/", name.substr(4))));
+  }
+  return absl::InvalidArgumentError(Cat("FHIRPath: unknown variable %", name));
+}
+
+absl::StatusOr<Collection> Evaluator::EvalTypeTest(const Node& node, Items focus,
+                                                   const Frame& frame) {
+  auto operand = Eval(node.children[0], focus, frame);
+  if (!operand.ok()) return operand;
+  if (operand->empty()) return Collection();
+  if (operand->size() > 1) {
+    return absl::InvalidArgumentError(Cat("FHIRPath: '", node.op == BinaryOp::kIs ? "is" : "as",
+                                          "' needs a single item, got ", operand->size()));
+  }
+  bool match = IsOfType((*operand)[0], node.name);
+  if (node.op == BinaryOp::kIs) return One(Item::Boolean(match));
+  return match ? *std::move(operand) : Collection();
+}
+
+absl::StatusOr<Collection> Evaluator::EvalLogic(const Node& node, Items focus, const Frame& frame) {
+  auto left = Eval(node.children[0], focus, frame);
+  if (!left.ok()) return left;
+  auto l = SingletonBoolean(*left);
+  if (!l.ok()) return l.status();
+  // Short-circuit where the result no longer depends on the right operand.
+  if (node.op == BinaryOp::kAnd && *l == false) return One(Item::Boolean(false));
+  if (node.op == BinaryOp::kOr && *l == true) return One(Item::Boolean(true));
+  if (node.op == BinaryOp::kImplies && *l == false) return One(Item::Boolean(true));
+  auto right = Eval(node.children[1], focus, frame);
+  if (!right.ok()) return right;
+  auto r = SingletonBoolean(*right);
+  if (!r.ok()) return r.status();
+  std::optional<bool> a = *l, b = *r;
+  switch (node.op) {
+    case BinaryOp::kAnd:
+      if (b == false) return FromBool(false);
+      if (a && b) return FromBool(true);
+      return Collection();
+    case BinaryOp::kOr:
+      if (b == true) return FromBool(true);
+      if (a && b) return FromBool(false);
+      return Collection();
+    case BinaryOp::kXor:
+      if (!a || !b) return Collection();
+      return FromBool(*a != *b);
+    default:  // implies; a is true or unknown here
+      if (b == true) return FromBool(true);
+      if (a && b) return FromBool(false);
+      return Collection();
+  }
+}
+
+}  // namespace internal
+}  // namespace zorgbrug::fhir::fhirpath
