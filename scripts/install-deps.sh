@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libssl-dev rapidjson-dev libabsl-dev libspdlog-dev libcli11-dev libsqlite3-dev
+  libssl-dev rapidjson-dev libabsl-dev libre2-dev libspdlog-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
 )
 
