@@ -1,11 +1,6 @@
 // The committed generated files of fhir/r4/ must be exactly what zorgbrug_generate_r4 writes from
 // the shared R4 StructureDefinitions (STYLE.md rule 7).
 
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -13,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
-#include "fhir/r4/test_util.h"
+#include "fhir/tools/drift_check.h"
 
-extern char** environ;
+#include "fhir/r4/test_util.h"
 
 namespace zorgbrug::fhir::r4 {
 namespace {
@@ -28,47 +23,7 @@ constexpr const char* kGeneratedFiles[] = {"resource_types.cc", "resources.h", "
 
 // Runs the generator with `args`; returns its exit status, or -1 when it did not exit normally.
 int RunGenerator(std::vector<std::string> args) {
-  args.insert(args.begin(), ZORGBRUG_GENERATE_R4);
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// A fresh directory under the system temporary directory, removed with its content at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "fhir_r4_drift.XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Empty when equal, else the first differing line of each side.
-std::string FirstDifference(const std::string& committed, const std::string& generated) {
-  if (committed == generated) return "";
-  size_t at = 0;
-  while (at < committed.size() && at < generated.size() && committed[at] == generated[at]) ++at;
-  size_t line = 1 + std::count(committed.begin(), committed.begin() + at, '\n');
-  auto line_at = [at](const std::string& text) {
-    size_t begin = text.rfind('\n', at == 0 ? 0 : at - 1);
-    begin = begin == std::string::npos || at == 0 ? 0 : begin + 1;
-    return text.substr(begin, text.find('\n', begin) - begin);
-  };
-  return "line " + std::to_string(line) + "\n  committed: " + line_at(committed) +
-         "\n  generated: " + line_at(generated);
+  return tools::RunProgram(ZORGBRUG_GENERATE_R4, std::move(args));
 }
 
 TEST(GenerateR4Test, CommittedFilesMatchGeneratorOutput) {
@@ -76,21 +31,21 @@ TEST(GenerateR4Test, CommittedFilesMatchGeneratorOutput) {
     GTEST_SKIP() << "drift check skipped: FHIR R4 StructureDefinitions not found at "
                  << ExamplesDir() << " (set ZORGBRUG_SHARED_DIR to the shared/ folder)";
   }
-  TempDir out;
+  tools::TempDir out("fhir_r4_drift");
   ASSERT_FALSE(out.path().empty());
   ASSERT_EQ(RunGenerator({ExamplesDir(), out.path()}), 0);
   for (const char* file : kGeneratedFiles) {
     std::string committed = ReadFile(std::string(ZORGBRUG_R4_SOURCE_DIR) + "/" + file);
     std::string generated = ReadFile(out.path() + "/" + file);
     ASSERT_FALSE(generated.empty()) << file;
-    EXPECT_EQ(FirstDifference(committed, generated), "")
+    EXPECT_EQ(tools::FirstDifference(committed, generated), "")
         << "fhir/r4/" << file << " differs from the generator output; rebuild the regenerate_r4 "
         << "target and commit the result";
   }
 }
 
 TEST(GenerateR4Test, FailsWithoutDefinitions) {
-  TempDir out;
+  tools::TempDir out("fhir_r4_drift");
   ASSERT_FALSE(out.path().empty());
   EXPECT_EQ(RunGenerator({out.path() + "/absent", out.path()}), 1);
   for (const char* file : kGeneratedFiles) EXPECT_FALSE(fs::exists(out.path() + "/" + file));
