@@ -81,6 +81,7 @@ int RunValidate(const ValidateCommand& command, std::ostream& out, std::ostream&
   ValidateOptions options;
   options.limits.max_bytes = command.max_bytes;
   options.strict = command.strict;
+  options.now = CurrentInstant();
   int exit_code = kExitValid;
   for (const std::string& file : command.files) {
     absl::StatusOr<std::string> text = ReadFileToString(file, command.max_bytes);

@@ -25,7 +25,7 @@ std::filesystem::path DefaultStateDir();
 
 struct ValidateCommand {
   std::vector<std::string> files;
-  std::vector<std::string> profiles;  // canonical URLs, accepted but not yet enforced
+  std::vector<std::string> profiles;  // canonical URLs validated besides meta.profile
   bool strict = false;
   bool json = false;  // print each OperationOutcome (JSON Lines) instead of a summary
   size_t max_bytes = kDefaultMaxMessageBytes;  // offline: largest file accepted (parse max_bytes)

@@ -25,9 +25,11 @@ struct Commands {
 
 void AddValidateFlags(CLI::App& app, zg::ValidateCommand& v) {
   app.add_option("files", v.files, "FHIR R4 JSON files (one resource or Bundle each)")->required();
-  app.add_option("--profile", v.profiles,
-                 "canonical URL of a profile (repeatable; accepted, not yet enforced)");
-  app.add_flag("--strict", v.strict, "warnings make a resource invalid");
+  app.add_option(
+      "--profile", v.profiles,
+      "canonical URL of a profile to validate against, besides meta.profile (repeatable)");
+  app.add_flag("--strict", v.strict,
+               "unknown elements and unknown profiles are errors, not warnings");
   app.add_flag("--json", v.json, "print each OperationOutcome as one line of JSON");
 }
 

@@ -1,11 +1,13 @@
 #include "gateway/validate.h"
 
+#include <chrono>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "fhir/json/writer.h"
 #include "fhir/operation_outcome.h"
 #include "fhir/resource.h"
+#include "fhir/validation/validator.h"
 #include "gateway/error_table.h"
 
 namespace zorgbrug::gateway {
@@ -30,13 +32,6 @@ std::optional<Issue> CheckProfiles(std::span<const std::string> profiles) {
     }
   }
   return std::nullopt;
-}
-
-Issue UnenforcedProfile(const std::string& profile, bool strict) {
-  return Issue{strict ? Severity::kWarning : Severity::kInformation, IssueType::kInformational, "",
-               absl::StrCat("profile ", profile,
-                            " is accepted but not yet enforced: only JSON syntax, parse limits and "
-                            "resourceType were checked")};
 }
 
 // A rejected input: `issues` are all findings, `decisive` the one that decides the status.
@@ -66,6 +61,27 @@ void Count(Severity severity, v1::IssueCounts& counts) {
 }
 
 }  // namespace
+
+fhir::fhirpath::Temporal CurrentInstant() {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  const auto now = std::chrono::system_clock::now();
+  const auto day = std::chrono::floor<std::chrono::days>(now);
+  const std::chrono::year_month_day date(day);
+  const std::chrono::hh_mm_ss time(duration_cast<milliseconds>(now - day));
+  fhir::fhirpath::Temporal t;
+  t.kind = fhir::fhirpath::TemporalKind::kDateTime;
+  t.precision = fhir::fhirpath::Precision::kMillisecond;
+  t.year = static_cast<int>(date.year());
+  t.month = static_cast<int>(static_cast<unsigned>(date.month()));
+  t.day = static_cast<int>(static_cast<unsigned>(date.day()));
+  t.hour = static_cast<int>(time.hours().count());
+  t.minute = static_cast<int>(time.minutes().count());
+  t.second = static_cast<int>(time.seconds().count());
+  t.millisecond = static_cast<int>(time.subseconds().count());
+  t.offset_minutes = 0;
+  return t;
+}
 
 v1::Severity ToProto(fhir::Severity severity) {
   switch (severity) {
@@ -98,8 +114,8 @@ void FillResponse(std::span<const fhir::Issue> issues, bool readable, bool stric
     typed.set_diagnostics(issue.diagnostics);
     Count(issue.severity, counts);
   }
-  response.set_valid(readable && counts.fatal() == 0 && counts.error() == 0 &&
-                     !(strict && counts.warning() > 0));
+  (void)strict;  // strictness already decided the severities (unknown elements and profiles)
+  response.set_valid(readable && counts.fatal() == 0 && counts.error() == 0);
 }
 
 ValidationResult ValidateFhirJson(std::string_view fhir_json, std::span<const std::string> profiles,
@@ -118,10 +134,13 @@ ValidationResult ValidateFhirJson(std::string_view fhir_json, std::span<const st
     Issue fallback{Severity::kError, IssueType::kInvalid, "", "the input is not a FHIR resource"};
     return Reject({&fallback, 1}, fallback, options.strict);
   }
+  fhir::validation::ValidationOptions validation;
+  validation.strict = options.strict;
+  validation.profiles.assign(profiles.begin(), profiles.end());
+  validation.now = options.now;
+  validation.max_issues = options.max_issues;
+  fhir::validation::Validate(resource->root(), validation, collector);
   std::vector<Issue> issues = collector.issues();
-  for (const std::string& profile : profiles) {
-    issues.push_back(UnenforcedProfile(profile, options.strict));
-  }
   ValidationResult result;
   result.response.set_resource_type(std::string(fhir::ResourceType(resource->root())));
   FillResponse(issues, /*readable=*/true, options.strict, result.response);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fhir/fhirpath/temporal.h"
 #include "fhir/issues.h"
 #include "fhir/json/parser.h"
 #include "zorgbrug/v1/validation.pb.h"
@@ -19,9 +20,16 @@ namespace zorgbrug::gateway {
 
 struct ValidateOptions {
   fhir::json::ParseLimits limits;
-  // Warnings make the resource invalid; unenforced profiles are reported as warnings.
+  // Unknown elements and unknown profiles are errors rather than warnings.
   bool strict = false;
+  // The instant now()/today() mean in invariants; the caller reads the clock (CurrentInstant()).
+  std::optional<fhir::fhirpath::Temporal> now;
+  // At most this many issues per resource (fhir/validation/validator.h).
+  size_t max_issues = 1000;
 };
+
+// The current instant from the system clock, in UTC, to millisecond precision.
+fhir::fhirpath::Temporal CurrentInstant();
 
 // At most this many profiles per request; each at most kMaxProfileBytes long.
 inline constexpr size_t kMaxProfiles = 32;
@@ -40,13 +48,15 @@ struct ValidationResult {
 };
 
 // Validates `fhir_json` (UTF-8 JSON of one FHIR R4 resource) as documented for
-// zorgbrug.v1.Validation.Validate. `profiles` are canonical URLs; they are accepted and reported as
-// not yet enforced.
+// zorgbrug.v1.Validation.Validate: parse limits, then fhir::validation::Validate against the R4
+// base, the resource's meta.profile and `profiles` (canonical URLs).
 ValidationResult ValidateFhirJson(std::string_view fhir_json, std::span<const std::string> profiles,
                                   const ValidateOptions& options);
 
 // Fills response.issues, counts, operation_outcome_json and valid from `issues`. `readable` is
-// whether a resource was read; `strict` as in ValidateOptions.
+// whether a resource was read; valid means readable without fatal or error issues. `strict` is
+// kept for callers and does not change the verdict (the validator already made strict findings
+// errors).
 void FillResponse(std::span<const fhir::Issue> issues, bool readable, bool strict,
                   v1::ValidateResponse& response);
 

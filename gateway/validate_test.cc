@@ -11,7 +11,9 @@ namespace {
 using fhir::IssueType;
 
 constexpr std::string_view kPatient =
-    R"({"resourceType":"Patient","id":"p1","birthDate":"1961-04-12","name":[{"family":"Peeters"}]})";
+    R"({"resourceType":"Patient","id":"p1","text":{"status":"generated","div":)"
+    R"("<div xmlns=\"http://www.w3.org/1999/xhtml\">An Peeters</div>"},)"
+    R"("birthDate":"1961-04-12","name":[{"family":"Peeters"}]})";
 
 std::string DeeplyNested(int depth) {
   return R"({"resourceType":"Patient","extension":)" + std::string(depth, '[') +
@@ -77,23 +79,46 @@ TEST(Validate, NonResourcesAreRejected) {
   }
 }
 
-TEST(Validate, ProfilesAreReportedAsNotYetEnforced) {
+TEST(Validate, UnknownProfilesAreWarningsOrErrorsWhenStrict) {
   const ValidationResult r = Validate(kPatient, {"http://example.org/StructureDefinition/a"});
   EXPECT_FALSE(r.rejection);
   EXPECT_TRUE(r.response.valid());
   ASSERT_EQ(r.response.issues_size(), 1);
-  EXPECT_EQ(r.response.issues(0).severity(), v1::SEVERITY_INFORMATION);
-  EXPECT_EQ(r.response.issues(0).code(), "informational");
-  EXPECT_NE(r.response.issues(0).diagnostics().find("not yet enforced"), std::string::npos);
+  EXPECT_EQ(r.response.issues(0).severity(), v1::SEVERITY_WARNING);
+  EXPECT_EQ(r.response.issues(0).code(), "not-supported");
+  const ValidationResult strict =
+      Validate(kPatient, {"http://example.org/StructureDefinition/a"}, /*strict=*/true);
+  EXPECT_FALSE(strict.response.valid());
+  EXPECT_EQ(strict.response.counts().error(), 1);
+  EXPECT_TRUE(Validate(kPatient, {}, /*strict=*/true).response.valid());
 }
 
-TEST(Validate, StrictTurnsUnenforcedProfilesIntoWarningsAndInvalid) {
-  const ValidationResult r =
-      Validate(kPatient, {"http://example.org/StructureDefinition/a"}, /*strict=*/true);
+TEST(Validate, RequestedProfilesAreEnforced) {
+  constexpr std::string_view kBadSsin =
+      R"({"resourceType":"Patient","identifier":[{"system":)"
+      R"("https://www.ehealth.fgov.be/standards/fhir/core/NamingSystem/ssin","value":"85073100329"}]})";
+  const ValidationResult r = Validate(
+      kBadSsin, {"https://www.ehealth.fgov.be/standards/fhir/core/StructureDefinition/be-patient"});
   EXPECT_FALSE(r.rejection);
   EXPECT_FALSE(r.response.valid());
-  EXPECT_EQ(r.response.counts().warning(), 1);
-  EXPECT_TRUE(Validate(kPatient, {}, /*strict=*/true).response.valid());
+  bool found = false;
+  for (const v1::Issue& issue : r.response.issues()) {
+    if (issue.expression() == "Patient.identifier[0].value") {
+      found = true;
+      EXPECT_EQ(issue.severity(), v1::SEVERITY_ERROR);
+      EXPECT_EQ(issue.diagnostics().find("85073100329"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(found) << r.response.operation_outcome_json();
+  EXPECT_EQ(Validate(kBadSsin).response.counts().error(), 0) << "only BePatient checks digits";
+}
+
+TEST(Validate, UnknownElementsAreErrorsOnlyWhenStrict) {
+  constexpr std::string_view kUnknown = R"({"resourceType":"Patient","nickname":"An"})";
+  EXPECT_TRUE(Validate(kUnknown).response.valid());
+  const ValidationResult strict = Validate(kUnknown, {}, /*strict=*/true);
+  EXPECT_FALSE(strict.response.valid());
+  EXPECT_EQ(strict.response.issues(0).expression(), "Patient.nickname");
 }
 
 TEST(Validate, TooManyOrEmptyProfilesRejectTheRequest) {

@@ -83,6 +83,7 @@ grpc::Status ValidationService::Handle(grpc::CallbackServerContext& context,
   if (context.IsCancelled()) return Abandoned(context);
   ValidateOptions options = options_;
   options.strict = options.strict || request.strict();
+  options.now = CurrentInstant();
   const std::vector<std::string> profiles(request.profiles().begin(), request.profiles().end());
   ValidationResult result = ValidateFhirJson(request.fhir_json(), profiles, options);
   // Parsing is bounded by the limits but can take a while for large input; do not answer a caller

@@ -30,7 +30,9 @@ constexpr milliseconds kTimeout{10'000};
 constexpr size_t kMaxMessageBytes = 64 << 10;
 
 constexpr std::string_view kPatient =
-    R"({"resourceType":"Patient","id":"p1","name":[{"family":"Peeters","given":["An"]}]})";
+    R"({"resourceType":"Patient","id":"p1","text":{"status":"generated","div":)"
+    R"("<div xmlns=\"http://www.w3.org/1999/xhtml\">An Peeters</div>"},)"
+    R"("name":[{"family":"Peeters","given":["An"]}]})";
 
 v1::ValidateRequest Request(std::string_view json) {
   v1::ValidateRequest request;
@@ -147,14 +149,22 @@ TEST_F(GatewayServerTest, NotAResourceIsInvalidArgument) {
   ExpectStillServing();
 }
 
-TEST_F(GatewayServerTest, ProfilesAreAcceptedAndReportedAsNotEnforced) {
-  v1::ValidateRequest request = Request(kPatient);
-  request.add_profiles("http://example.org/StructureDefinition/p");
+TEST_F(GatewayServerTest, ProfilesAreEnforcedAndFindingsNameTheElement) {
+  v1::ValidateRequest request = Request(
+      R"({"resourceType":"Patient","identifier":[{"system":)"
+      R"("https://www.ehealth.fgov.be/standards/fhir/core/NamingSystem/ssin","value":"85073100329"}]})");
+  request.add_profiles(
+      "https://www.ehealth.fgov.be/standards/fhir/core/StructureDefinition/be-patient");
   const ValidateCall call = CallValidate(*stub_, request, kTimeout);
   ASSERT_TRUE(call.status.ok()) << call.status.error_message();
-  EXPECT_TRUE(call.response->valid());
-  ASSERT_EQ(call.response->issues_size(), 1);
-  EXPECT_NE(call.response->issues(0).diagnostics().find("not yet enforced"), std::string::npos);
+  EXPECT_FALSE(call.response->valid());
+  bool found = false;
+  for (const v1::Issue& issue : call.response->issues()) {
+    found = found || (issue.expression() == "Patient.identifier[0].value" &&
+                      issue.severity() == v1::SEVERITY_ERROR);
+  }
+  EXPECT_TRUE(found) << call.response->operation_outcome_json();
+  ExpectStillServing();
 }
 
 TEST_F(GatewayServerTest, HealthIsServing) {
