@@ -106,7 +106,7 @@ TEST(Validator, ChoiceTypes) {
   EXPECT_EQ(ok.Errors(), 0u) << ok.Dump();
   Found bad = Check(R"({"resourceType":"Observation","status":"final","code":{"text":"x"},
     "valueQuantity":{"value":1},"valueString":"y","valueFoo":1})");
-  EXPECT_TRUE(bad.Has(Severity::kError, "Observation.valueString", "allows at most 1"))
+  EXPECT_TRUE(bad.Has(Severity::kError, "Observation.valueString", "Only one type of value[x]"))
       << bad.Dump();
   EXPECT_TRUE(bad.Has(Severity::kWarning, "Observation.valueFoo", "Unknown element"));
 }

@@ -205,7 +205,12 @@ void Walker::Cardinality(const ElementDef& def, size_t count, std::string_view n
                  : "'" + std::string(name) + "' occurs " + Plural(count, "time", "times") + "; " +
                        std::string(def.path) + " needs at least " + std::to_string(def.min));
   }
-  if (def.max != kMany && count > def.max) {
+  if (def.max == 1 && count > 1 && def.is_choice()) {
+    std::string_view element = def.path.substr(def.path.rfind('.') + 1);
+    ReportAt(name, Severity::kError, IssueType::kStructure,
+             "Only one type of " + std::string(element) + " may be given; found " +
+                 std::to_string(count) + " values (" + std::string(def.path) + ")");
+  } else if (def.max != kMany && count > def.max) {
     ReportAt(name, Severity::kError, IssueType::kStructure,
              def.max == 0
                  ? "'" + std::string(name) + "' is not allowed here (" + std::string(def.path) +
