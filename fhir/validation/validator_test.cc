@@ -3,6 +3,9 @@
 #include "fhir/validation/validator.h"
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+
+#include <cstdlib>
 
 #include <string>
 #include <string_view>
@@ -205,6 +208,55 @@ TEST(Validator, IssuesAreCapped) {
   Found f = Check(text, options);
   ASSERT_EQ(f.issues.size(), 11u) << f.Dump();
   EXPECT_NE(f.issues.back().diagnostics.find("more issues"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zorgbrug::fhir::validation
+
+namespace zorgbrug::fhir::validation {
+namespace {
+
+// The deepest input the parser accepts (ParseLimits::max_depth) validated on a thread with a small
+// stack: recursion in the walker and in FHIRPath stays bounded by the JSON depth.
+struct DeepRun {
+  std::string text;
+  size_t issues = 0;
+  bool done = false;
+};
+
+void* ValidateDeep(void* arg) {
+  auto* run = static_cast<DeepRun*>(arg);
+  IssueCollector parse;
+  std::optional<json::Document> doc = json::Parse(run->text, json::ParseLimits{}, parse);
+  if (!doc) return nullptr;
+  IssueCollector sink;
+  Validate(doc->root(), ValidationOptions{}, sink);
+  run->issues = sink.issues().size();
+  run->done = true;
+  return nullptr;
+}
+
+TEST(Validator, DeepestAcceptedNestingFitsASmallStack) {
+  const size_t stack_kib = std::getenv("ZORGBRUG_DEEP_STACK_KIB") != nullptr
+                               ? std::stoul(std::getenv("ZORGBRUG_DEEP_STACK_KIB"))
+                               : 1024;
+  DeepRun run;
+  // Each item level is two JSON levels (object and array); stay just inside max_depth (100).
+  const int levels = (json::ParseLimits{}.max_depth - 4) / 2;
+  run.text = R"({"resourceType":"Questionnaire","status":"draft","item":[)";
+  for (int i = 0; i < levels; ++i) run.text += R"({"linkId":"a","type":"group","item":[)";
+  run.text += R"({"linkId":"b","type":"string"})";
+  for (int i = 0; i < levels; ++i) run.text += "]}";
+  run.text += "]}";
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack_kib * 1024);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(&thread, &attr, ValidateDeep, &run), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_TRUE(run.done) << "the input did not parse";
+  EXPECT_GE(run.issues, 1u);  // dom-6: no narrative
 }
 
 }  // namespace
