@@ -100,14 +100,18 @@ void Walker::Profile(const json::Value& resource, std::string_view url,
                  std::string(type));
       return;
     }
-    WalkerSink sink(issues_);
-    CheckBeCoreProfile(*be, resource, path_, sink);
+    CheckBeCore(*be, resource);
     return;
   }
   Report(options_.strict ? Severity::kError : Severity::kWarning, IssueType::kNotSupported,
          "The profile " + std::string(url) +
              " is not known to this validator; the resource was checked against the R4 base "
              "definitions only");
+}
+
+void Walker::CheckBeCore(const BeCoreProfile& profile, const json::Value& value) {
+  WalkerSink sink(issues_);
+  CheckBeCoreProfile(profile, value, path_, sink);
 }
 
 }  // namespace internal

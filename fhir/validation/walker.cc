@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/inlined_vector.h"
+#include "fhir/validation/be_core.h"
 #include "fhir/validation/primitives.h"
 
 namespace zorgbrug::fhir::validation::internal {
@@ -296,6 +297,8 @@ void Walker::Complex(const StructureDef& sd, const ElementDef& def, const TypeRe
     const StructureDef* type_sd = FindType(type->code);
     type_root = type_sd == nullptr ? nullptr : RootOf(*type_sd);
     if (type_root != nullptr) Object(*type_sd, *type_root, item.value, Pass::kBase, scope);
+  } else if (type->code != "Extension") {
+    TypeProfiles(*type, item.value, scope);
   }
   if (type->code == "Reference") Reference(def, *type, item.value, pass, scope);
   if (type->code == "Extension" && pass == Pass::kBase) ExtensionProfile(item.value, scope);
@@ -304,6 +307,19 @@ void Walker::Complex(const StructureDef& sd, const ElementDef& def, const TypeRe
     Binding(def, type->code, item.value, pass);
   }
   Invariants(def, type_root, item, type->code, pass, scope);
+}
+
+void Walker::TypeProfiles(const TypeRef& type, const json::Value& value,
+                          const ResourceScope& scope) {
+  for (std::string_view canonical : type.profiles) {
+    if (const StructureDef* profile = definitions::FindStructure(canonical)) {
+      const ElementDef* root = RootOf(*profile);
+      if (profile->derivation != definitions::Derivation::kConstraint || root == nullptr) continue;
+      Object(*profile, *root, value, Pass::kProfile, scope);
+    } else if (const BeCoreProfile* be = FindBeCoreProfile(canonical)) {
+      CheckBeCore(*be, value);
+    }
+  }
 }
 
 }  // namespace zorgbrug::fhir::validation::internal

@@ -14,6 +14,7 @@
 #include "fhir/definitions/structure.h"
 #include "fhir/issues.h"
 #include "fhir/json/value.h"
+#include "fhir/validation/be_core.h"
 #include "fhir/validation/bundle_index.h"
 #include "fhir/validation/structure_index.h"
 #include "fhir/validation/validator.h"
@@ -96,6 +97,11 @@ class Walker {
   void Reference(const definitions::ElementDef& def, const definitions::TypeRef& type,
                  const json::Value& value, Pass pass, const ResourceScope& scope);
   void ExtensionProfile(const json::Value& extension, const ResourceScope& scope);
+  // A data type value of an element whose type names profiles (type.profile, e.g. BeAddress) in a
+  // profile pass where the profile does not expand the element: validated against each.
+  void TypeProfiles(const definitions::TypeRef& type, const json::Value& value,
+                    const ResourceScope& scope);
+  void CheckBeCore(const BeCoreProfile& profile, const json::Value& value);
 
   // slicing.cc
   void Sliced(const definitions::StructureDef& sd, const Child& child,
