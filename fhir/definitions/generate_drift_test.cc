@@ -15,7 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kGeneratedFiles[] = {"core_structures.cc", "profiles.cc", "value_sets.cc"};
+constexpr const char* kGeneratedFiles[] = {"core_structures.cc", "profiles.cc", "core_profiles.cc",
+                                           "value_sets.cc"};
 
 // shared/: $ZORGBRUG_SHARED_DIR when set, else the CMake cache variable compiled into the test.
 std::string SharedDir() {

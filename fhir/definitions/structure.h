@@ -111,7 +111,8 @@ struct ValueSetDef {
 // Core types (url http://hl7.org/fhir/StructureDefinition/<name>), sorted by name.
 std::span<const StructureDef> CoreStructures();
 
-// Belgian profiles (and other constraints), sorted by url.
+// Profiles (derivation constraint, not core types): the Belgian profiles and the R4 core resource
+// profiles (vitalsigns, ...), extension definitions and data type profiles, sorted by url.
 std::span<const StructureDef> Profiles();
 
 // The value sets of required bindings, sorted by url.

@@ -222,5 +222,48 @@ TEST(StructureTest, BeTaskRequiresCandidateList) {
       value->types[0].targets.end());
 }
 
+// The R4 core resource profiles (vitalsigns and its children), extension definitions and data
+// type profiles share Profiles() with the Belgian profiles.
+TEST(StructureTest, CoreProfilesAndExtensions) {
+  constexpr std::string_view kCore = "http://hl7.org/fhir/StructureDefinition/";
+  EXPECT_GE(Profiles().size(), 450u);
+  const StructureDef* vitals = FindStructure(std::string(kCore) + "vitalsigns|4.0.1");
+  ASSERT_NE(vitals, nullptr);
+  EXPECT_EQ(vitals->type, "Observation");
+  EXPECT_EQ(vitals->kind, StructureKind::kResource);
+  EXPECT_EQ(vitals->derivation, Derivation::kConstraint);
+  const ElementDef* category = FindElement(*vitals, "Observation.category:VSCat");
+  ASSERT_NE(category, nullptr);
+  EXPECT_EQ(category->min, 1u);
+  const StructureDef* bmi = FindStructure(std::string(kCore) + "bmi");
+  ASSERT_NE(bmi, nullptr);
+  EXPECT_EQ(bmi->base_definition, std::string(kCore) + "vitalsigns");
+  EXPECT_EQ(FindType("vitalsigns"), nullptr);
+
+  // A target that is a core profile, not a core type, keeps its canonical.
+  const ElementDef* member =
+      FindElement(*FindStructure(std::string(kCore) + "vitalspanel"), "Observation.hasMember");
+  ASSERT_NE(member, nullptr);
+  ASSERT_EQ(member->types.size(), 1u);
+  EXPECT_NE(std::find(member->types[0].targets.begin(), member->types[0].targets.end(),
+                      std::string(kCore) + "vitalsigns"),
+            member->types[0].targets.end());
+
+  const StructureDef* candidates = FindStructure(kCandidateList);
+  ASSERT_NE(candidates, nullptr);
+  EXPECT_EQ(candidates->type, "Extension");
+  EXPECT_EQ(candidates->kind, StructureKind::kComplexType);
+  const ElementDef* de =
+      FindElement(*FindStructure(std::string(kCore) + "elementdefinition-de"), "ElementDefinition");
+  EXPECT_NE(de, nullptr);
+
+  // R4 binds v3-NullFlavor (version 2018-08-12) with "|4.0.1"; the table drops that version.
+  const ElementDef* null_flavor =
+      FindElement(*FindStructure(std::string(kCore) + "iso21090-nullFlavor"), "Extension.value[x]");
+  ASSERT_NE(null_flavor, nullptr);
+  EXPECT_EQ(null_flavor->value_set, "http://terminology.hl7.org/ValueSet/v3-NullFlavor");
+  EXPECT_NE(FindValueSet(null_flavor->value_set), nullptr);
+}
+
 }  // namespace
 }  // namespace zorgbrug::fhir::definitions

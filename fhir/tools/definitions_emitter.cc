@@ -1,5 +1,6 @@
 #include "fhir/tools/definitions_emitter.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -8,10 +9,10 @@
 namespace zorgbrug::fhir::tools {
 namespace {
 
-constexpr std::string_view kPrologue =
+constexpr std::string_view kIncludes =
     "\n#include \"fhir/definitions/structure.h\"\n"
     "#include \"fhir/definitions/tables.h\"\n\n"
-    "namespace zorgbrug::fhir::definitions::internal {\nnamespace {\n\n";
+    "namespace zorgbrug::fhir::definitions::internal {\n";
 
 constexpr std::string_view kAliases =
     "using B = BindingStrength;\n"
@@ -119,12 +120,64 @@ class StructureWriter {
   Pool discriminators_{"Discriminator", "kDiscriminators"};
 };
 
-std::string StructureEntry(const StructureModel& s, size_t first, size_t count) {
+std::string StructureEntry(const StructureModel& s, std::string_view array, size_t first) {
   return "    {" + CppString(s.name) + ", " + CppString(s.url) + ", " + CppString(s.version) +
          ", " + CppString(s.type) + ", " + CppString(s.base_definition) + ", " + Enum("K", s.kind) +
          ", " + Enum("D", s.derivation) + ", " + (s.is_abstract ? "true" : "false") + ", " +
-         CppString(s.regex) + ", {kElements + " + std::to_string(first) + ", " +
-         std::to_string(count) + "}},\n";
+         CppString(s.regex) + ", {" + std::string(array) + " + " + std::to_string(first) + ", " +
+         std::to_string(s.elements.size()) + "}},\n";
+}
+
+size_t ElementCount(const std::vector<StructureModel>& structures) {
+  size_t count = 0;
+  for (const StructureModel& structure : structures) count += structure.elements.size();
+  return count;
+}
+
+// One line per element of `structures`, in order.
+std::string ElementLines(StructureWriter& writer, const std::vector<StructureModel>& structures) {
+  std::string out;
+  for (const StructureModel& structure : structures) {
+    for (const ElementModel& element : structure.elements) {
+      out += "    " + writer.Element(element) + ",\n";
+    }
+  }
+  return out;
+}
+
+// The entries of kStructures: `structures` (elements in kElements) in their order, or, with
+// `external`, merged by url with external->structures (elements in external->array).
+std::string StructureRows(const std::vector<StructureModel>& structures,
+                          const ExternalElements* external) {
+  struct Row {
+    const StructureModel* structure;
+    std::string_view array;
+    size_t first;
+  };
+  std::vector<Row> rows;
+  auto add = [&rows](const std::vector<StructureModel>& list, std::string_view array) {
+    size_t first = 0;
+    for (const StructureModel& structure : list) {
+      rows.push_back({&structure, array, first});
+      first += structure.elements.size();
+    }
+  };
+  add(structures, "kElements");
+  if (external != nullptr) {
+    add(*external->structures, external->array);
+    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      return a.structure->url < b.structure->url;
+    });
+  }
+  std::string out;
+  for (const Row& row : rows) out += StructureEntry(*row.structure, row.array, row.first);
+  return out;
+}
+
+// The declaration of external.array, which both generated files carry so that their bounds agree.
+std::string ExternDeclaration(const ExternalElements& external) {
+  return "extern const ElementDef " + external.array + "[" +
+         std::to_string(ElementCount(*external.structures)) + "];\n";
 }
 
 }  // namespace
@@ -153,25 +206,24 @@ std::string CppString(std::string_view text) {
 
 std::string EmitStructures(const std::string& banner, const std::string& function,
                            const std::vector<StructureModel>& structures,
-                           const std::vector<std::pair<std::string, std::string>>* aliases) {
+                           const std::vector<std::pair<std::string, std::string>>* aliases,
+                           const ExternalElements* external) {
   StructureWriter writer;
   std::string elements =
       "// Snapshot elements of each structure, sorted by id; fields in ElementDef order.\n"
-      "constexpr ElementDef kElements[] = {\n";
-  std::string table =
-      "// Fields in StructureDef order; elements index kElements.\n"
-      "constexpr StructureDef kStructures[] = {\n";
-  size_t count = 0;
-  for (const StructureModel& structure : structures) {
-    table += StructureEntry(structure, count, structure.elements.size());
-    for (const ElementModel& element : structure.elements) {
-      elements += "    " + writer.Element(element) + ",\n";
-    }
-    count += structure.elements.size();
+      "constexpr ElementDef kElements[] = {\n" +
+      ElementLines(writer, structures) + "};\n\n";
+  std::string table = "// Fields in StructureDef order; elements index kElements" +
+                      std::string(external != nullptr ? " or " + external->array : "") +
+                      ".\nconstexpr StructureDef kStructures[] = {\n" +
+                      StructureRows(structures, external) + "};\n\n";
+  std::string out = banner + std::string(kIncludes);
+  if (external != nullptr) {
+    out += "\n// The snapshot elements of the structures of " + external->file + ".\n" +
+           ExternDeclaration(*external) + "\n";
   }
-  std::string out = banner + std::string(kPrologue) + std::string(kAliases) +
-                    "// clang-format off\n" + writer.Definitions() + elements + "};\n\n" + table +
-                    "};\n\n";
+  out += "namespace {\n\n" + std::string(kAliases) + "// clang-format off\n" +
+         writer.Definitions() + elements + table;
   if (aliases != nullptr) {
     out += "constexpr Alias kAliases[] = {\n";
     for (const auto& [alias, url] : *aliases) {
@@ -182,6 +234,19 @@ std::string EmitStructures(const std::string& banner, const std::string& functio
   out += "// clang-format on\n\n}  // namespace\n\n";
   out += "std::span<const StructureDef> " + function + "() { return kStructures; }\n\n";
   if (aliases != nullptr) out += "std::span<const Alias> AliasTable() { return kAliases; }\n\n";
+  return out + std::string(kEpilogue);
+}
+
+std::string EmitElements(const std::string& banner, const ExternalElements& external) {
+  StructureWriter writer;
+  std::string elements = ElementLines(writer, *external.structures);
+  std::string out = banner + std::string(kIncludes) + "\n" + ExternDeclaration(external) +
+                    "\nnamespace {\n\n" + std::string(kAliases) + "// clang-format off\n" +
+                    writer.Definitions() + "// clang-format on\n\n}  // namespace\n\n";
+  out += "// Snapshot elements of each structure, sorted by id; fields in ElementDef order.\n";
+  out += "// clang-format off\nconstexpr ElementDef " + external.array + "[" +
+         std::to_string(ElementCount(*external.structures)) + "] = {\n" + elements +
+         "};\n// clang-format on\n\n";
   return out + std::string(kEpilogue);
 }
 
@@ -201,7 +266,7 @@ std::string EmitValueSets(const std::string& banner, const std::vector<ValueSetM
              span + "},\n";
     count += value_set.codes.size();
   }
-  std::string out = banner + std::string(kPrologue) + "// clang-format off\n";
+  std::string out = banner + std::string(kIncludes) + "namespace {\n\n// clang-format off\n";
   if (count > 0) out += codes + "};\n\n";
   out += table + "};\n\n// clang-format on\n\n}  // namespace\n\n";
   out += "std::span<const ValueSetDef> ValueSetTable() { return kValueSets; }\n\n";

@@ -16,12 +16,29 @@ namespace zorgbrug::fhir::tools {
 // escaped; other bytes, including UTF-8, kept).
 std::string CppString(std::string_view text);
 
+// Structures of a table whose snapshot elements are written by EmitElements to another generated
+// file, as the array `array` of namespace zorgbrug::fhir::definitions::internal.
+struct ExternalElements {
+  std::string array;                              // "kCoreProfileElements"
+  std::string file;                               // "core_profiles.cc", named in a comment
+  const std::vector<StructureModel>* structures;  // in the order given to EmitElements
+};
+
 // A generated source defining `function` (e.g. "CoreStructureTable") over `structures` in the
 // given order; when `aliases` is given, also AliasTable() over those (alias, url) pairs, which
-// must be sorted by alias. `banner` is the leading comment, ending with a newline.
+// must be sorted by alias. When `external` is given, the table also lists external->structures
+// (elements in the array of the other file): `structures` and external->structures must then both
+// be sorted by url, and the table merges them by url. `banner` is the leading comment, ending with
+// a newline.
 std::string EmitStructures(const std::string& banner, const std::string& function,
                            const std::vector<StructureModel>& structures,
-                           const std::vector<std::pair<std::string, std::string>>* aliases);
+                           const std::vector<std::pair<std::string, std::string>>* aliases,
+                           const ExternalElements* external = nullptr);
+
+// A generated source defining only the array external.array (external linkage, known bound): the
+// snapshot elements of external.structures, one structure after the other, as EmitStructures
+// indexes them.
+std::string EmitElements(const std::string& banner, const ExternalElements& external);
 
 // The generated source defining ValueSetTable() over `value_sets`, sorted by url.
 std::string EmitValueSets(const std::string& banner, const std::vector<ValueSetModel>& value_sets);

@@ -5,8 +5,8 @@
 //
 // <r4-dir> is shared/fhir-r4-examples (StructureDefinition-, ValueSet-, CodeSystem-*.json);
 // <be-dir> is shared/fhir-be, of which the folders in BelgianGuides() are read. <output-dir>
-// receives core_structures.cc, profiles.cc and value_sets.cc. Exit status 0 on success, 1 with a
-// message on standard error otherwise. See fhir/definitions/README.md.
+// receives core_structures.cc, profiles.cc, core_profiles.cc and value_sets.cc. Exit status 0 on
+// success, 1 with a message on standard error otherwise. See fhir/definitions/README.md.
 
 #include <algorithm>
 #include <cstdio>
@@ -26,6 +26,8 @@ namespace {
 constexpr std::string_view kFhirVersion = "4.0.1";
 constexpr std::string_view kBelgianBase = "https://www.ehealth.fgov.be/standards/fhir/";
 constexpr std::string_view kDoNotEdit = "DO NOT EDIT: build target regenerate_definitions.\n";
+constexpr std::string_view kCoreProfileFile = "core_profiles.cc";
+constexpr std::string_view kCoreProfileArray = "kCoreProfileElements";
 
 // The HL7 Belgium implementation guides whose profiles are compiled, as folders of shared/fhir-be.
 const std::vector<std::string>& BelgianGuides() {
@@ -35,8 +37,9 @@ const std::vector<std::string>& BelgianGuides() {
 
 struct Inputs {
   std::vector<StructureModel> core;
-  std::vector<StructureModel> profiles;
-  std::vector<std::string> packages;  // "hl7.fhir.be.core-clinical 1.1.0"
+  std::vector<StructureModel> profiles;       // Belgian
+  std::vector<StructureModel> core_profiles;  // R4 core constraints: vitalsigns, extensions, ...
+  std::vector<std::string> packages;          // "hl7.fhir.be.core-clinical 1.1.0"
   ValueSetExpander expander;
 };
 
@@ -58,10 +61,20 @@ bool IsProfile(const json::Value& sd) {
          (kind == "resource" || kind == "complex-type");
 }
 
-// Reads every JSON file of `dir` with one of the prefixes: StructureDefinitions accepted by
-// `select` go to `out`, ValueSets and CodeSystems to the expander.
-bool LoadFolder(const std::string& dir, bool (*select)(const json::Value&),
-                std::vector<StructureModel>& out, Inputs& inputs, std::string& error) {
+// A profile of the R4 folder that is not a core type: resource profiles (vitalsigns, bp, ...),
+// extension definitions and data type profiles (elementdefinition-de).
+bool IsCoreProfile(const json::Value& sd) { return IsProfile(sd) && !IsCoreType(sd); }
+
+// Which StructureDefinitions go where: those accepted by `select` are appended to `out`.
+struct Selection {
+  bool (*select)(const json::Value&);
+  std::vector<StructureModel>* out;
+};
+
+// Reads every JSON file of `dir` with one of the prefixes: StructureDefinitions go to the `out` of
+// the first selection that accepts them, ValueSets and CodeSystems to the expander.
+bool LoadFolder(const std::string& dir, const std::vector<Selection>& selections, Inputs& inputs,
+                std::string& error) {
   std::vector<std::string> paths;
   for (std::string_view prefix : {"StructureDefinition-", "ValueSet-", "CodeSystem-"}) {
     if (!ListJsonFiles(dir, prefix, paths, error)) return false;
@@ -74,14 +87,16 @@ bool LoadFolder(const std::string& dir, bool (*select)(const json::Value&),
       inputs.expander.Add(std::move(*doc));
       continue;
     }
-    if (!select(root)) continue;
+    auto selection = std::find_if(selections.begin(), selections.end(),
+                                  [&root](const Selection& s) { return s.select(root); });
+    if (selection == selections.end()) continue;
     if (root.FindString("fhirVersion") != kFhirVersion) {
       error = path + ": fhirVersion is not " + std::string(kFhirVersion);
       return false;
     }
     StructureModel structure;
     if (!ReadStructure(root, structure, error)) return false;
-    out.push_back(std::move(structure));
+    selection->out->push_back(std::move(structure));
   }
   return true;
 }
@@ -94,7 +109,7 @@ bool LoadBelgian(const std::string& be_dir, Inputs& inputs, std::string& error) 
     inputs.packages.push_back(std::string(package->root().FindString("name")) + " " +
                               std::string(package->root().FindString("version")) + " (" + guide +
                               "/)");
-    if (!LoadFolder(dir, IsProfile, inputs.profiles, inputs, error)) return false;
+    if (!LoadFolder(dir, {{IsProfile, &inputs.profiles}}, inputs, error)) return false;
   }
   return true;
 }
@@ -123,7 +138,7 @@ bool LegacyAliases(const std::vector<StructureModel>& profiles,
 // The expansions of every value set bound with strength required in `inputs`, sorted by url.
 std::vector<ValueSetModel> RequiredValueSets(const Inputs& inputs) {
   std::set<std::string> urls;
-  for (const auto* structures : {&inputs.core, &inputs.profiles}) {
+  for (const auto* structures : {&inputs.core, &inputs.profiles, &inputs.core_profiles}) {
     for (const StructureModel& structure : *structures) {
       for (const ElementModel& element : structure.elements) {
         if (element.binding_strength == "required" && !element.value_set.empty()) {
@@ -158,39 +173,117 @@ std::vector<std::string> BelgianSources(const Inputs& inputs, const std::string&
   return out;
 }
 
-bool Generate(const std::string& r4_dir, const std::string& be_dir, const std::string& out_dir,
-              std::string& error) {
-  Inputs inputs;
-  if (!LoadFolder(r4_dir, IsCoreType, inputs.core, inputs, error) ||
+bool ByUrl(const StructureModel& a, const StructureModel& b) { return a.url < b.url; }
+
+// False with `error` set when two structures of `inputs` share a url (FindStructure would return
+// only one of them).
+bool UrlsUnique(const Inputs& inputs, std::string& error) {
+  std::set<std::string> urls;
+  for (const auto* structures : {&inputs.core, &inputs.profiles, &inputs.core_profiles}) {
+    for (const StructureModel& structure : *structures) {
+      if (!urls.insert(structure.url).second) {
+        error = "two structures have the url " + structure.url;
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// R4 4.0.1 binds a few value sets of other publishers (v3-NullFlavor, v3-EntityNameUseR2, whose
+// version is 2018-08-12) with "|4.0.1", the FHIR release rather than their version. That suffix
+// is dropped from such required bindings so that FindValueSet, which checks versions, finds them.
+void DropReleaseVersions(const ValueSetExpander& expander,
+                         std::vector<StructureModel>& structures) {
+  const std::string suffix = "|" + std::string(kFhirVersion);
+  for (StructureModel& structure : structures) {
+    for (ElementModel& element : structure.elements) {
+      if (element.binding_strength != "required" || !element.value_set.ends_with(suffix)) {
+        continue;
+      }
+      std::string_view version = expander.Version(element.value_set);
+      if (!version.empty() && version != kFhirVersion) {
+        element.value_set.resize(element.value_set.size() - suffix.size());
+      }
+    }
+  }
+}
+
+// Reference targets are stored by name when they are core types ("Patient") and by canonical
+// otherwise (README.md). ReadStructure names every target under the core prefix; those that are
+// not core types (the core profile vitalsigns, target of vitalspanel's hasMember) get their
+// canonical back here.
+void CanonicalProfileTargets(const std::vector<StructureModel>& core,
+                             std::vector<StructureModel>& structures) {
+  std::set<std::string, std::less<>> names = {"Resource"};  // the root, not a table entry
+  for (const StructureModel& structure : core) names.insert(structure.name);
+  for (StructureModel& structure : structures) {
+    for (ElementModel& element : structure.elements) {
+      for (TypeModel& type : element.types) {
+        for (std::string& target : type.targets) {
+          if (target.find(':') == std::string::npos && !names.contains(target)) {
+            target = std::string(kCoreStructurePrefix) + target;
+          }
+        }
+      }
+    }
+  }
+}
+
+bool Load(const std::string& r4_dir, const std::string& be_dir, Inputs& inputs,
+          std::string& error) {
+  if (!LoadFolder(r4_dir, {{IsCoreType, &inputs.core}, {IsCoreProfile, &inputs.core_profiles}},
+                  inputs, error) ||
       !LoadBelgian(be_dir, inputs, error)) {
     return false;
   }
-  if (inputs.core.empty() || inputs.profiles.empty()) {
+  if (inputs.core.empty() || inputs.profiles.empty() || inputs.core_profiles.empty()) {
     error = "no core types or no profiles found in " + r4_dir + " and " + be_dir;
     return false;
   }
+  DropReleaseVersions(inputs.expander, inputs.core);
+  DropReleaseVersions(inputs.expander, inputs.core_profiles);
+  for (auto* structures : {&inputs.core, &inputs.profiles, &inputs.core_profiles}) {
+    CanonicalProfileTargets(inputs.core, *structures);
+  }
   std::sort(inputs.core.begin(), inputs.core.end(),
             [](const StructureModel& a, const StructureModel& b) { return a.name < b.name; });
-  std::sort(inputs.profiles.begin(), inputs.profiles.end(),
-            [](const StructureModel& a, const StructureModel& b) { return a.url < b.url; });
+  std::sort(inputs.profiles.begin(), inputs.profiles.end(), ByUrl);
+  std::sort(inputs.core_profiles.begin(), inputs.core_profiles.end(), ByUrl);
+  return UrlsUnique(inputs, error);
+}
+
+bool Generate(const std::string& r4_dir, const std::string& be_dir, const std::string& out_dir,
+              std::string& error) {
+  Inputs inputs;
+  if (!Load(r4_dir, be_dir, inputs, error)) return false;
   std::vector<std::pair<std::string, std::string>> aliases;
   if (!LegacyAliases(inputs.profiles, aliases, error)) return false;
+  const std::string r4_profiles =
+      "FHIR R4 4.0.1 constraint StructureDefinitions (with snapshots) in shared/fhir-r4-examples";
   std::string core_banner =
       Banner({"FHIR R4 4.0.1 StructureDefinitions (with snapshots) in shared/fhir-r4-examples"});
-  std::string profile_banner =
-      Banner(BelgianSources(inputs, "profiles (StructureDefinitions with snapshots)"));
+  std::vector<std::string> profile_sources =
+      BelgianSources(inputs, "profiles (StructureDefinitions with snapshots)");
+  profile_sources.push_back(r4_profiles + ",");
+  profile_sources.push_back("  their elements in " + std::string(kCoreProfileFile));
+  std::string core_profile_banner = Banner({r4_profiles + ",", "  their table in profiles.cc"});
   std::vector<std::string> terminology = BelgianSources(inputs, "ValueSets and CodeSystems");
   terminology.insert(terminology.begin(),
                      "FHIR R4 4.0.1 ValueSets and CodeSystems in shared/fhir-r4-examples");
-  std::string value_set_banner = Banner(terminology);
+  ExternalElements external{std::string(kCoreProfileArray), std::string(kCoreProfileFile),
+                            &inputs.core_profiles};
   return WriteFile(out_dir + "/core_structures.cc",
                    EmitStructures(core_banner, "CoreStructureTable", inputs.core, nullptr),
                    error) &&
          WriteFile(out_dir + "/profiles.cc",
-                   EmitStructures(profile_banner, "ProfileTable", inputs.profiles, &aliases),
+                   EmitStructures(Banner(profile_sources), "ProfileTable", inputs.profiles,
+                                  &aliases, &external),
                    error) &&
+         WriteFile(out_dir + "/" + std::string(kCoreProfileFile),
+                   EmitElements(core_profile_banner, external), error) &&
          WriteFile(out_dir + "/value_sets.cc",
-                   EmitValueSets(value_set_banner, RequiredValueSets(inputs)), error);
+                   EmitValueSets(Banner(terminology), RequiredValueSets(inputs)), error);
 }
 
 }  // namespace

@@ -48,11 +48,15 @@ void ValueSetExpander::Add(json::Document doc) {
   index.emplace(url, &documents_.back().root());
 }
 
+std::string_view ValueSetExpander::Version(std::string_view canonical) const {
+  auto it = value_sets_.find(WithoutVersion(canonical));
+  return it == value_sets_.end() ? std::string_view() : it->second->FindString("version");
+}
+
 ValueSetModel ValueSetExpander::Expand(std::string_view canonical) const {
   ValueSetModel out;
   out.url = WithoutVersion(canonical);
-  auto it = value_sets_.find(out.url);
-  if (it != value_sets_.end()) out.version = it->second->FindString("version");
+  out.version = Version(out.url);
   CodeSet codes;
   out.expandable = ExpandInto(out.url, 0, codes, out.note);
   if (out.expandable && codes.size() > kMaxCodes) {

@@ -30,6 +30,10 @@ class ValueSetExpander {
   // The expansion of the value set `canonical` ("|version" ignored).
   ValueSetModel Expand(std::string_view canonical) const;
 
+  // The version of the value set `canonical` ("|version" ignored); empty when it is absent or has
+  // none.
+  std::string_view Version(std::string_view canonical) const;
+
  private:
   using CodeSet = std::set<std::pair<std::string, std::string>>;  // (code, system)
 
