@@ -122,6 +122,15 @@ TEST(BelgianProfiles, TaskCandidateListMayNotNestExtensions) {
   EXPECT_TRUE(HasError(issues, "Task.extension[0].extension", "not allowed")) << Errors(issues);
 }
 
+TEST(BelgianProfiles, TaskCandidateListOfTheWrongTypeIsOneError) {
+  std::vector<Issue> issues = ValidateText(
+      Task(R"("extension":[{"url":"http://hl7.org/fhir/StructureDefinition/task-candidateList",)"
+           R"("valueString":"the midwives"}],)"));
+  EXPECT_TRUE(HasError(issues, "Task.extension[0].valueString", "does not allow this type"))
+      << Errors(issues);
+  EXPECT_EQ(Errors(issues).find("Missing required"), std::string::npos) << Errors(issues);
+}
+
 // BePatient inside a message Bundle: the SSIN check digits fail at the entry's identifier.
 TEST(BelgianProfiles, BadSsinInBundleIsLocatedAtTheEntry) {
   std::string patient = R"({"resourceType":"Patient","id":"p1","meta":{"profile":[")" +

@@ -98,15 +98,16 @@ void Walker::Unknown(std::string_view name, const ElementDef& parent) {
                " has no such element; it is kept but not validated");
 }
 
-void Walker::ChoiceNotAllowed(const Children& children, std::string_view name) {
+const Child* Walker::ChoiceNotAllowed(const Children& children, std::string_view name) {
   for (const Child& child : children.children) {
     if (child.def->is_choice() && name.size() > child.name.size() && name.starts_with(child.name)) {
       ReportAt(name, Severity::kError, IssueType::kStructure,
                "'" + std::string(name) + "': the profile does not allow this type for " +
                    std::string(child.def->path));
-      return;
+      return &child;
     }
   }
+  return nullptr;
 }
 
 void Walker::Object(const StructureDef& sd, const ElementDef& element, const json::Value& object,
@@ -133,14 +134,14 @@ void Walker::Object(const StructureDef& sd, const ElementDef& element, const jso
     if (resource_root && !ext && name == "resourceType") continue;
     // The `_name` object of a primitive holds id and extension; its value is the JSON primitive.
     const Child* child = primitive && name == "value" ? nullptr : children.Find(name);
-    if (child == nullptr) {
-      if (pass == Pass::kBase) {
-        Unknown(m.name, element);
-      } else {
-        ChoiceNotAllowed(children, name);
-      }
+    if (child == nullptr && pass == Pass::kBase) {
+      Unknown(m.name, element);
       continue;
     }
+    // A type the profile removed from a choice still counts as the element's value (so it is not
+    // also reported missing); Item() then finds no type for it and checks nothing more.
+    if (child == nullptr) child = ChoiceNotAllowed(children, name);
+    if (child == nullptr) continue;
     auto it = std::find_if(found.begin(), found.end(), [&](const Found& f) {
       return f.child == child && f.value.name == name;
     });

@@ -88,7 +88,7 @@ class Walker {
                  const ElementValue& item, Pass pass, const ResourceScope& scope);
   void Cardinality(const definitions::ElementDef& def, size_t count, std::string_view name);
   void Unknown(std::string_view name, const definitions::ElementDef& parent);
-  void ChoiceNotAllowed(const Children& children, std::string_view name);
+  const Child* ChoiceNotAllowed(const Children& children, std::string_view name);
 
   // values.cc
   void Binding(const definitions::ElementDef& def, std::string_view code, const json::Value& value,
