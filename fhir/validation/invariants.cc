@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/validation/walker.h"
@@ -45,7 +46,7 @@ class ExpressionCache {
 // hashing of the text once a thread has seen a constraint.
 const absl::StatusOr<fhirpath::Expression>& Compiled(const Constraint& constraint) {
   static ExpressionCache* shared = new ExpressionCache();
-  thread_local std::unordered_map<const Constraint*, const absl::StatusOr<fhirpath::Expression>*>
+  thread_local absl::flat_hash_map<const Constraint*, const absl::StatusOr<fhirpath::Expression>*>
       local;
   auto [it, inserted] = local.try_emplace(&constraint, nullptr);
   if (inserted) it->second = &shared->Get(constraint.expression);

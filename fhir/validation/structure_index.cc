@@ -4,6 +4,8 @@
 #include <memory>
 #include <mutex>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace zorgbrug::fhir::validation::internal {
 namespace {
 
@@ -16,11 +18,15 @@ class StructureIndex {
   explicit StructureIndex(const StructureDef& structure);
 
   const Children& ChildrenAt(size_t i) const { return children_[i]; }
+  std::span<const StructureDef* const> TypesAt(size_t i) const { return types_[i]; }
+  const ElementDef* root() const { return root_; }
 
  private:
   void AddChild(const StructureDef& structure, size_t i);
   std::vector<Children> children_;
   std::vector<std::vector<const ElementDef*>> slices_;
+  std::vector<std::vector<const StructureDef*>> types_;  // TypeOf(code) of each type
+  const ElementDef* root_ = nullptr;
 };
 
 // The id of the element `id` belongs to: "Patient.contact.name" -> "Patient.contact",
@@ -35,7 +41,16 @@ size_t IndexOf(const StructureDef& structure, const ElementDef* element) {
 }
 
 StructureIndex::StructureIndex(const StructureDef& structure)
-    : children_(structure.elements.size()), slices_(structure.elements.size()) {
+    : children_(structure.elements.size()),
+      slices_(structure.elements.size()),
+      types_(structure.elements.size()) {
+  root_ = definitions::FindElement(structure, structure.type);
+  if (root_ == nullptr) root_ = definitions::FindElement(structure, structure.name);
+  for (size_t i = 0; i < structure.elements.size(); ++i) {
+    for (const definitions::TypeRef& t : structure.elements[i].types) {
+      types_[i].push_back(TypeOf(t.code));
+    }
+  }
   // Slices first, so that the spans taken by AddChild see complete vectors.
   for (size_t i = 0; i < structure.elements.size(); ++i) {
     const ElementDef& e = structure.elements[i];
@@ -109,9 +124,32 @@ const Children& ChildrenOf(const StructureDef& structure, const ElementDef& elem
   return IndexFor(structure).ChildrenAt(IndexOf(structure, &element));
 }
 
-const ElementDef* RootOf(const StructureDef& structure) {
-  const ElementDef* root = definitions::FindElement(structure, structure.type);
-  return root != nullptr ? root : definitions::FindElement(structure, structure.name);
+const StructureDef* TypeOf(std::string_view code) {
+  static const auto* types = [] {
+    auto* map = new absl::flat_hash_map<std::string_view, const StructureDef*>();
+    for (const StructureDef& sd : definitions::CoreStructures()) map->emplace(sd.name, &sd);
+    return map;
+  }();
+  auto it = types->find(code);
+  return it == types->end() ? nullptr : it->second;
+}
+
+const StructureDef* StructureOf(std::string_view url) {
+  static const auto* canonicals = [] {
+    auto* map = new absl::flat_hash_map<std::string_view, const StructureDef*>();
+    for (const StructureDef& sd : definitions::Profiles()) map->emplace(sd.url, &sd);
+    for (const StructureDef& sd : definitions::CoreStructures()) map->emplace(sd.url, &sd);
+    return map;
+  }();
+  auto it = canonicals->find(url);
+  return it != canonicals->end() ? it->second : definitions::FindStructure(url);
+}
+
+const ElementDef* RootOf(const StructureDef& structure) { return IndexFor(structure).root(); }
+
+const StructureDef* TypeOf(const StructureDef& structure, const ElementDef& element,
+                           const definitions::TypeRef& type) {
+  return IndexFor(structure).TypesAt(IndexOf(structure, &element))[&type - element.types.data()];
 }
 
 }  // namespace zorgbrug::fhir::validation::internal

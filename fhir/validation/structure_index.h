@@ -31,6 +31,19 @@ struct Children {
 const Children& ChildrenOf(const definitions::StructureDef& structure,
                            const definitions::ElementDef& element);
 
+// The core type called `code` ("Quantity", "string", "Patient"), or nullptr: FindType through a
+// hash table built on first use (the walker asks for every value it visits).
+const definitions::StructureDef* TypeOf(std::string_view code);
+
+// TypeOf(type.code) for a type of `element` (which belongs to `structure`), from the index.
+const definitions::StructureDef* TypeOf(const definitions::StructureDef& structure,
+                                        const definitions::ElementDef& element,
+                                        const definitions::TypeRef& type);
+
+// The profile or core type with canonical `url`: FindStructure with a hash table in front for
+// exact canonicals.
+const definitions::StructureDef* StructureOf(std::string_view url);
+
 // The root element of `structure` (id == its type or name), or nullptr.
 const definitions::ElementDef* RootOf(const definitions::StructureDef& structure);
 

@@ -45,7 +45,7 @@ void Walker::Resource(const json::Value& resource, const ResourceScope* containe
                       const json::Value& bundle, const BundleIndex* bundle_index,
                       std::span<const std::string> extra_profiles) {
   std::string_view type = resource.FindString("resourceType");
-  const StructureDef* sd = definitions::FindType(type);
+  const StructureDef* sd = TypeOf(type);
   if (sd == nullptr || sd->kind != definitions::StructureKind::kResource || sd->is_abstract) {
     ReportAt("resourceType", Severity::kError, IssueType::kStructure,
              type.empty() ? "A resource needs a resourceType"
@@ -79,7 +79,7 @@ void Walker::Resource(const json::Value& resource, const ResourceScope* containe
 void Walker::Profile(const json::Value& resource, std::string_view url,
                      const ResourceScope& scope) {
   std::string_view type = resource.FindString("resourceType");
-  if (const StructureDef* sd = definitions::FindStructure(url)) {
+  if (const StructureDef* sd = StructureOf(url)) {
     if (sd->kind != definitions::StructureKind::kResource || sd->type != type) {
       Report(Severity::kError, IssueType::kInvalid,
              "The profile " + std::string(url) + " constrains " + std::string(sd->type) + ", not " +
@@ -160,7 +160,7 @@ void Validate(const json::Value& resource, const ValidationOptions& options, Iss
 }
 
 bool IsKnownProfile(std::string_view url) {
-  return definitions::FindStructure(url) != nullptr || FindBeCoreProfile(url) != nullptr;
+  return internal::StructureOf(url) != nullptr || FindBeCoreProfile(url) != nullptr;
 }
 
 }  // namespace zorgbrug::fhir::validation

@@ -15,8 +15,6 @@
 namespace zorgbrug::fhir::validation::internal {
 
 using definitions::ElementDef;
-using definitions::FindStructure;
-using definitions::FindType;
 using definitions::StructureDef;
 using definitions::TypeRef;
 
@@ -37,7 +35,7 @@ bool InValueSet(const definitions::ValueSetDef& vs, const json::Value& coding) {
 // The resource type a canonical of a profile stands for ("…/be-patient" -> "Patient"); empty
 // when the profile is unknown.
 std::string_view TypeOfProfile(std::string_view canonical) {
-  if (const StructureDef* sd = FindStructure(canonical)) return sd->type;
+  if (const StructureDef* sd = StructureOf(canonical)) return sd->type;
   if (const BeCoreProfile* be = FindBeCoreProfile(canonical)) return be->type;
   return {};
 }
@@ -124,7 +122,7 @@ void Walker::Reference(const ElementDef& def, const TypeRef& type, const json::V
     target_type = target->FindString("resourceType");
   } else if (std::string_view tail = TypeAndId(reference); !tail.empty()) {
     target_type = tail.substr(0, tail.find('/'));
-    const StructureDef* sd = FindType(target_type);
+    const StructureDef* sd = TypeOf(target_type);
     if (sd == nullptr || sd->kind != definitions::StructureKind::kResource) return;
   }
   if (target_type.empty() || type.targets.empty()) return;
@@ -143,7 +141,7 @@ void Walker::Reference(const ElementDef& def, const TypeRef& type, const json::V
 }
 
 void Walker::ExtensionProfile(const json::Value& extension, const ResourceScope& scope) {
-  const StructureDef* sd = FindStructure(extension.FindString("url"));
+  const StructureDef* sd = StructureOf(extension.FindString("url"));
   if (sd == nullptr || sd->derivation != definitions::Derivation::kConstraint ||
       sd->type != "Extension") {
     return;

@@ -10,7 +10,6 @@
 namespace zorgbrug::fhir::validation::internal {
 
 using definitions::ElementDef;
-using definitions::FindType;
 using definitions::kMany;
 using definitions::StructureDef;
 using definitions::StructureKind;
@@ -42,12 +41,6 @@ void Expand(const ElementValue& v, Items& items, bool& is_array) {
   }
 }
 
-bool IsResourceCode(std::string_view code) {
-  if (code == "Resource") return true;
-  const StructureDef* sd = FindType(code);
-  return sd != nullptr && sd->kind == StructureKind::kResource;
-}
-
 std::string Plural(size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
@@ -67,14 +60,8 @@ PathScope::PathScope(std::string& path, std::string_view name, std::ptrdiff_t in
   }
 }
 
-bool IsPrimitiveCode(std::string_view code) {
-  if (code.starts_with(kSystemTypePrefix)) return true;
-  const StructureDef* sd = FindType(code);
-  return sd != nullptr && sd->kind == StructureKind::kPrimitiveType;
-}
-
 const ElementDef* BaseElement(std::string_view path) {
-  const StructureDef* sd = FindType(path.substr(0, path.find('.')));
+  const StructureDef* sd = TypeOf(path.substr(0, path.find('.')));
   return sd == nullptr ? nullptr : definitions::FindElement(*sd, path);
 }
 
@@ -241,9 +228,13 @@ void Walker::Item(const StructureDef& sd, const ElementDef& def, const ElementVa
   }
   if (type == nullptr) return;
   std::string_view code = type->code;
-  if (IsPrimitiveCode(code)) {
+  const StructureDef* type_sd = TypeOf(sd, def, *type);
+  StructureKind kind = type_sd != nullptr                    ? type_sd->kind
+                       : code.starts_with(kSystemTypePrefix) ? StructureKind::kPrimitiveType
+                                                             : StructureKind::kComplexType;
+  if (kind == StructureKind::kPrimitiveType) {
     Primitive(def, code, item, pass, scope);
-  } else if (IsResourceCode(code)) {
+  } else if (kind == StructureKind::kResource || code == "Resource") {
     if (!item.value.IsObject()) {
       if (pass == Pass::kBase) {
         Report(Severity::kError, IssueType::kStructure, "Expected a resource (a JSON object)");
@@ -255,7 +246,7 @@ void Walker::Item(const StructureDef& sd, const ElementDef& def, const ElementVa
       Resource(item.value, contained ? &scope : nullptr, scope.bundle, scope.bundle_index, {});
     }
   } else {
-    Complex(sd, def, type, item, pass, scope);
+    Complex(sd, def, *type, type_sd, item, pass, scope);
   }
 }
 
@@ -268,7 +259,7 @@ void Walker::Primitive(const ElementDef& def, std::string_view code, const Eleme
       if (!problem.empty()) Report(Severity::kError, IssueType::kValue, std::string(problem));
     }
     if (!item.ext.IsNull()) {
-      const StructureDef* type_sd = FindType(code);
+      const StructureDef* type_sd = TypeOf(code);
       const ElementDef* root = type_sd == nullptr ? nullptr : RootOf(*type_sd);
       if (root != nullptr) Object(*type_sd, *root, item.ext, Pass::kBase, scope);
     }
@@ -282,8 +273,10 @@ void Walker::Primitive(const ElementDef& def, std::string_view code, const Eleme
   Invariants(def, nullptr, item, code, pass, scope);
 }
 
-void Walker::Complex(const StructureDef& sd, const ElementDef& def, const TypeRef* type,
-                     const ElementValue& item, Pass pass, const ResourceScope& scope) {
+void Walker::Complex(const StructureDef& sd, const ElementDef& def, const TypeRef& type_ref,
+                     const StructureDef* type_sd, const ElementValue& item, Pass pass,
+                     const ResourceScope& scope) {
+  const TypeRef* type = &type_ref;
   if (!item.value.IsObject()) {
     if (pass == Pass::kBase) {
       Report(Severity::kError, IssueType::kStructure,
@@ -295,7 +288,6 @@ void Walker::Complex(const StructureDef& sd, const ElementDef& def, const TypeRe
   if (!ChildrenOf(sd, def).children.empty()) {
     Object(sd, def, item.value, pass, scope);
   } else if (pass == Pass::kBase) {
-    const StructureDef* type_sd = FindType(type->code);
     type_root = type_sd == nullptr ? nullptr : RootOf(*type_sd);
     if (type_root != nullptr) Object(*type_sd, *type_root, item.value, Pass::kBase, scope);
   } else if (type->code != "Extension") {
@@ -313,7 +305,7 @@ void Walker::Complex(const StructureDef& sd, const ElementDef& def, const TypeRe
 void Walker::TypeProfiles(const TypeRef& type, const json::Value& value,
                           const ResourceScope& scope) {
   for (std::string_view canonical : type.profiles) {
-    if (const StructureDef* profile = definitions::FindStructure(canonical)) {
+    if (const StructureDef* profile = StructureOf(canonical)) {
       const ElementDef* root = RootOf(*profile);
       if (profile->derivation != definitions::Derivation::kConstraint || root == nullptr) continue;
       Object(*profile, *root, value, Pass::kProfile, scope);

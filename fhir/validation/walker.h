@@ -82,8 +82,8 @@ class Walker {
  private:
   void Profile(const json::Value& resource, std::string_view url, const ResourceScope& scope);
   void Complex(const definitions::StructureDef& sd, const definitions::ElementDef& def,
-               const definitions::TypeRef* type, const ElementValue& item, Pass pass,
-               const ResourceScope& scope);
+               const definitions::TypeRef& type, const definitions::StructureDef* type_sd,
+               const ElementValue& item, Pass pass, const ResourceScope& scope);
   void Primitive(const definitions::ElementDef& def, std::string_view code,
                  const ElementValue& item, Pass pass, const ResourceScope& scope);
   void Cardinality(const definitions::ElementDef& def, size_t count, std::string_view name);
@@ -124,7 +124,6 @@ class Walker {
 };
 
 // Helpers shared by the walker's files.
-bool IsPrimitiveCode(std::string_view code);
 // The core definition of the element at `path` ("Observation.code"), or nullptr.
 const definitions::ElementDef* BaseElement(std::string_view path);
 
