@@ -150,6 +150,7 @@ struct Node {
   BinaryOp op = BinaryOp::kAnd;
   Function function = Function::kEmpty;
   bool has_receiver = false;
+  bool choice = false;    // kMember: `name` is an R4 choice element (value[x])
   uint32_t position = 0;  // byte offset in the source, for messages
   std::string name;       // member, function, variable or type name
   Item literal;

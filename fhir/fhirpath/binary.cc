@@ -62,6 +62,14 @@ Collection Union(const Collection& a, const Collection& b) {
   return out.Take();
 }
 
+// True for calls that yield exactly one boolean whatever their input: exists(), empty(),
+// hasValue().
+bool AlwaysOneBoolean(const Node& node) {
+  return node.kind == NodeKind::kFunction &&
+         (node.function == Function::kExists || node.function == Function::kEmpty ||
+          node.function == Function::kHasValue);
+}
+
 absl::StatusOr<Collection> Membership(const Collection& items, const Collection& element) {
   if (element.empty()) return Collection();
   if (element.size() > 1) {
@@ -80,6 +88,17 @@ absl::StatusOr<Collection> Evaluator::EvalBinary(const Node& node, Items focus,
     case BinaryOp::kXor:
     case BinaryOp::kImplies:
       return EvalLogic(node, focus, frame);
+    case BinaryOp::kEqual:
+    case BinaryOp::kNotEqual:
+      // `extension.exists() != value.exists()` (ext-1): two single booleans compare directly.
+      if (AlwaysOneBoolean(node.children[0]) && AlwaysOneBoolean(node.children[1])) {
+        auto a = EvalCondition(node.children[0], focus, frame);
+        if (!a.ok()) return a.status();
+        auto b = EvalCondition(node.children[1], focus, frame);
+        if (!b.ok()) return b.status();
+        return FromBool((**a == **b) == (node.op == BinaryOp::kEqual));
+      }
+      break;
     default:
       break;
   }
@@ -125,7 +144,12 @@ Item ResourceItem(const json::Value& resource) {
 absl::StatusOr<Collection> Evaluate(const Expression& expression, const Context& context) {
   internal::Evaluator evaluator(context);
   internal::Frame frame{&context.focus, 0, nullptr};
-  return evaluator.Eval(expression.root(), internal::Items(&context.focus, 1), frame);
+  auto result = evaluator.Eval(expression.root(), internal::Items(&context.focus, 1), frame);
+  // Items viewing the expression's literals get storage of their own: the result may outlive it.
+  if (result.ok()) {
+    for (Item& item : *result) item.Own();
+  }
+  return result;
 }
 
 absl::StatusOr<std::optional<bool>> ToBoolean(const Collection& result) {

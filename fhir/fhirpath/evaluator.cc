@@ -13,6 +13,9 @@ Collection One(Item item) {
   return c;
 }
 
+// Resource type names are capitalized; element names are not.
+bool IsTypeName(std::string_view name) { return !name.empty() && name[0] >= 'A' && name[0] <= 'Z'; }
+
 Collection FromBool(std::optional<bool> b) {
   if (!b) return {};
   return One(Item::Boolean(*b));
@@ -29,13 +32,14 @@ absl::StatusOr<Collection> Evaluator::EvalFor(const Node& node, const Item& item
 absl::StatusOr<Collection> Evaluator::Eval(const Node& node, Items focus, const Frame& frame) {
   switch (node.kind) {
     case NodeKind::kLiteral:
-      return One(node.literal);
+      return One(node.literal.Borrow());
     case NodeKind::kEmpty:
       return Collection();
     case NodeKind::kMember:
       return EvalMember(node, focus, frame);
     case NodeKind::kFunction: {
       if (!node.has_receiver) return CallFunction(*this, node, focus, focus, frame);
+      if (auto shortcut = EvalShortcut(node, focus, frame)) return *std::move(shortcut);
       auto input = Eval(node.children[0], focus, frame);
       if (!input.ok()) return input;
       return CallFunction(*this, node, *input, focus, frame);
@@ -48,8 +52,8 @@ absl::StatusOr<Collection> Evaluator::Eval(const Node& node, Items focus, const 
       auto operand = Eval(node.children[0], focus, frame);
       if (!operand.ok() || operand->empty()) return operand;
       auto value = ToSystem((*operand)[0]);
-      if (value && value->kind == ItemKind::kQuantity) {
-        return One(Item::Quantity(value->decimal.Negate(), value->text));
+      if (value && value->kind() == ItemKind::kQuantity) {
+        return One(Item::Quantity(value->decimal().Negate(), std::string(value->text())));
       }
       auto r = Arithmetic(BinaryOp::kSubtract, Item::Integer(0), (*operand)[0]);
       if (!r.ok()) return r.status();
@@ -79,16 +83,82 @@ absl::StatusOr<Collection> Evaluator::EvalMember(const Node& node, Items focus,
     input = *receiver;
   }
   Collection out;
+  bool type_name = !node.has_receiver && IsTypeName(node.name);
   for (const Item& item : input) {
     // A leading type name selects the resource itself (`Patient.name` on a Patient).
-    if (!node.has_receiver && item.kind == ItemKind::kNode && IsResource(item.node) &&
-        item.node.FindString("resourceType") == node.name) {
+    if (type_name && item.kind() == ItemKind::kNode && item.node().IsObject() &&
+        item.node().FindString("resourceType") == node.name) {
       out.push_back(item);
       continue;
     }
     Navigate(item, node.name, out);
   }
   return out;
+}
+
+std::optional<absl::StatusOr<Collection>> Evaluator::EvalShortcut(const Node& node, Items focus,
+                                                                  const Frame& frame) {
+  const Node& receiver = node.children[0];
+  bool exists = node.function == Function::kExists && node.children.size() == 1;
+  if ((exists || node.function == Function::kEmpty) && receiver.kind == NodeKind::kMember) {
+    auto found = MemberExists(receiver, focus, frame);
+    if (!found.ok()) return found.status();
+    return One(Item::Boolean(*found == exists));
+  }
+  if (node.function == Function::kFirst && receiver.kind == NodeKind::kMember &&
+      (receiver.has_receiver || !IsTypeName(receiver.name))) {
+    return MemberFirst(receiver, focus, frame);
+  }
+  if (node.function == Function::kCount && receiver.kind == NodeKind::kFunction &&
+      receiver.function == Function::kChildren) {
+    Items input = focus;
+    absl::StatusOr<Collection> parents;
+    if (receiver.has_receiver) {
+      parents = Eval(receiver.children[0], focus, frame);
+      if (!parents.ok()) return parents;
+      input = *parents;
+    }
+    int64_t count = 0;
+    for (const Item& item : input) count += static_cast<int64_t>(CountChildren(item));
+    return One(Item::Integer(count));
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<Collection> Evaluator::MemberFirst(const Node& member, Items focus,
+                                                  const Frame& frame) {
+  Items input = focus;
+  absl::StatusOr<Collection> receiver;
+  if (member.has_receiver) {
+    receiver = Eval(member.children[0], focus, frame);
+    if (!receiver.ok()) return receiver;
+    input = *receiver;
+  }
+  Collection out;
+  for (const Item& item : input) {
+    Navigate(item, member.name, out, 1);
+    if (!out.empty()) break;
+  }
+  return out;
+}
+
+absl::StatusOr<bool> Evaluator::MemberExists(const Node& member, Items focus, const Frame& frame) {
+  Items input = focus;
+  absl::StatusOr<Collection> receiver;
+  if (member.has_receiver) {
+    receiver = Eval(member.children[0], focus, frame);
+    if (!receiver.ok()) return receiver.status();
+    input = *receiver;
+  } else if (IsTypeName(member.name)) {
+    // A leading type name selects the resource itself, as in EvalMember.
+    for (const Item& item : input) {
+      if (item.kind() == ItemKind::kNode && item.node().IsObject() &&
+          item.node().FindString("resourceType") == member.name) {
+        return true;
+      }
+    }
+  }
+  return HasChild(input, member.name, member.choice);
 }
 
 absl::StatusOr<Collection> Evaluator::EvalIndex(const Node& node, Items focus, const Frame& frame) {
@@ -98,11 +168,11 @@ absl::StatusOr<Collection> Evaluator::EvalIndex(const Node& node, Items focus, c
   if (!index.ok()) return index;
   if (index->empty()) return Collection();
   auto i = ToSystem((*index)[0]);
-  if (!i || i->kind != ItemKind::kInteger) {
+  if (!i || i->kind() != ItemKind::kInteger) {
     return absl::InvalidArgumentError("FHIRPath: an index must be an integer");
   }
-  if (i->integer < 0 || static_cast<size_t>(i->integer) >= base->size()) return Collection();
-  return One((*base)[i->integer]);
+  if (i->integer() < 0 || static_cast<size_t>(i->integer()) >= base->size()) return Collection();
+  return One((*base)[i->integer()]);
 }
 
 absl::StatusOr<Collection> Evaluator::EvalVariable(const Node& node, const Frame& frame) {
@@ -142,37 +212,61 @@ absl::StatusOr<Collection> Evaluator::EvalTypeTest(const Node& node, Items focus
   return match ? *std::move(operand) : Collection();
 }
 
-absl::StatusOr<Collection> Evaluator::EvalLogic(const Node& node, Items focus, const Frame& frame) {
-  auto left = Eval(node.children[0], focus, frame);
-  if (!left.ok()) return left;
-  auto l = SingletonBoolean(*left);
-  if (!l.ok()) return l.status();
+absl::StatusOr<std::optional<bool>> Evaluator::EvalCondition(const Node& node, Items focus,
+                                                             const Frame& frame) {
+  if (node.kind == NodeKind::kBinary &&
+      (node.op == BinaryOp::kAnd || node.op == BinaryOp::kOr || node.op == BinaryOp::kXor ||
+       node.op == BinaryOp::kImplies)) {
+    return LogicValue(node, focus, frame);
+  }
+  if (node.kind == NodeKind::kFunction) {
+    if (node.function == Function::kHasValue && !node.has_receiver) {
+      return std::optional<bool>(HasValue(focus));
+    }
+    bool exists = node.function == Function::kExists && node.children.size() == 1;
+    if ((exists || node.function == Function::kEmpty) && node.has_receiver &&
+        node.children[0].kind == NodeKind::kMember) {
+      auto found = MemberExists(node.children[0], focus, frame);
+      if (!found.ok()) return found.status();
+      return std::optional<bool>(*found == exists);
+    }
+  }
+  auto value = Eval(node, focus, frame);
+  if (!value.ok()) return value.status();
+  return SingletonBoolean(*value);
+}
+
+absl::StatusOr<std::optional<bool>> Evaluator::LogicValue(const Node& node, Items focus,
+                                                          const Frame& frame) {
+  auto l = EvalCondition(node.children[0], focus, frame);
+  if (!l.ok()) return l;
   // Short-circuit where the result no longer depends on the right operand.
-  if (node.op == BinaryOp::kAnd && *l == false) return One(Item::Boolean(false));
-  if (node.op == BinaryOp::kOr && *l == true) return One(Item::Boolean(true));
-  if (node.op == BinaryOp::kImplies && *l == false) return One(Item::Boolean(true));
-  auto right = Eval(node.children[1], focus, frame);
-  if (!right.ok()) return right;
-  auto r = SingletonBoolean(*right);
-  if (!r.ok()) return r.status();
-  std::optional<bool> a = *l, b = *r;
+  if (node.op == BinaryOp::kAnd && *l == false) return std::optional<bool>(false);
+  if (node.op == BinaryOp::kOr && *l == true) return std::optional<bool>(true);
+  if (node.op == BinaryOp::kImplies && *l == false) return std::optional<bool>(true);
+  auto r = EvalCondition(node.children[1], focus, frame);
+  if (!r.ok()) return r;
+  std::optional<bool> a = *l, b = *r, unknown;
   switch (node.op) {
     case BinaryOp::kAnd:
-      if (b == false) return FromBool(false);
-      if (a && b) return FromBool(true);
-      return Collection();
+      if (b == false) return std::optional<bool>(false);
+      return a && b ? std::optional<bool>(true) : unknown;
     case BinaryOp::kOr:
-      if (b == true) return FromBool(true);
-      if (a && b) return FromBool(false);
-      return Collection();
+      if (b == true) return std::optional<bool>(true);
+      return a && b ? std::optional<bool>(false) : unknown;
     case BinaryOp::kXor:
-      if (!a || !b) return Collection();
-      return FromBool(*a != *b);
+      if (!a || !b) return unknown;
+      return std::optional<bool>(*a != *b);
     default:  // implies; a is true or unknown here
-      if (b == true) return FromBool(true);
-      if (a && b) return FromBool(false);
-      return Collection();
+      if (b == true) return std::optional<bool>(true);
+      return a && b ? std::optional<bool>(false) : unknown;
   }
+}
+
+absl::StatusOr<Collection> Evaluator::EvalLogic(const Node& node, Items focus, const Frame& frame) {
+  auto value = LogicValue(node, focus, frame);
+  if (!value.ok()) return value.status();
+  return FromBool(*value);
 }
 
 }  // namespace internal

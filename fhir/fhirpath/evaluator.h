@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,10 +38,23 @@ class Evaluator {
 
  private:
   absl::StatusOr<Collection> EvalMember(const Node& node, Items focus, const Frame& frame);
+  // exists()/empty()/first() on a member and children().count(), answered without building the
+  // collections; std::nullopt for any other call.
+  std::optional<absl::StatusOr<Collection>> EvalShortcut(const Node& node, Items focus,
+                                                         const Frame& frame);
+  absl::StatusOr<bool> MemberExists(const Node& member, Items focus, const Frame& frame);
+  // `member`.first() (a member that is not a leading type name).
+  absl::StatusOr<Collection> MemberFirst(const Node& member, Items focus, const Frame& frame);
   absl::StatusOr<Collection> EvalIndex(const Node& node, Items focus, const Frame& frame);
   absl::StatusOr<Collection> EvalVariable(const Node& node, const Frame& frame);
   absl::StatusOr<Collection> EvalBinary(const Node& node, Items focus, const Frame& frame);
   absl::StatusOr<Collection> EvalLogic(const Node& node, Items focus, const Frame& frame);
+  // The three-valued result of and/or/xor/implies `node`.
+  absl::StatusOr<std::optional<bool>> LogicValue(const Node& node, Items focus, const Frame& frame);
+  // `node` evaluated as a logic operand (singleton evaluation), without building a collection
+  // for the common boolean shapes.
+  absl::StatusOr<std::optional<bool>> EvalCondition(const Node& node, Items focus,
+                                                    const Frame& frame);
   absl::StatusOr<Collection> EvalTypeTest(const Node& node, Items focus, const Frame& frame);
 
   const Context& context_;
@@ -54,6 +66,9 @@ absl::StatusOr<Collection> CallFunction(Evaluator& evaluator, const Node& node, 
                                         Items focus, const Frame& frame);
 absl::StatusOr<Collection> CallStringFunction(Evaluator& evaluator, const Node& node, Items input,
                                               Items focus, const Frame& frame);
+
+// hasValue(): a single node with a primitive value (functions.cc).
+bool HasValue(Items input);
 
 // Operators (operators.cc). std::nullopt is the empty result.
 std::optional<bool> ItemsEqual(const Item& a, const Item& b);
@@ -67,7 +82,8 @@ absl::StatusOr<std::optional<Item>> Arithmetic(BinaryOp op, const Item& a, const
 bool ContainsItem(Items items, const Item& item);
 
 // A collection without duplicates by FHIRPath equality, built in expected linear time: items are
-// hashed into buckets that equal items always share, and compared only within a bucket.
+// hashed so that equal items always share a hash, and compared only when their hashes match (an
+// open-addressing table of item indexes).
 class DistinctItems {
  public:
   // Adds `item` unless an equal item is present; returns whether it was added.
@@ -77,8 +93,13 @@ class DistinctItems {
   Collection Take() { return std::move(items_); }
 
  private:
+  // The slot holding an item equal to `item` (hash `hash`), else the empty slot ending its probe.
+  size_t Find(const Item& item, size_t hash) const;
+  void Rehash();
+
   Collection items_;
-  std::unordered_map<size_t, std::vector<uint32_t>> buckets_;
+  std::vector<size_t> hashes_;   // of items_
+  std::vector<uint32_t> slots_;  // index + 1 into items_; 0 is empty; size a power of two
 };
 
 // Singleton evaluation to a boolean

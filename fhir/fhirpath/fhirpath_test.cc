@@ -63,8 +63,8 @@ class FhirPathTest : public ::testing::Test {
     for (const Item& item : *result) {
       if (auto text = ToText(item)) {
         parts.push_back(*text);
-      } else if (item.kind == ItemKind::kNode) {
-        parts.push_back(json::Write(item.node));
+      } else if (item.kind() == ItemKind::kNode) {
+        parts.push_back(json::Write(item.node()));
       } else {
         parts.push_back("?");
       }
@@ -117,6 +117,10 @@ TEST_F(FhirPathTest, ExistenceAndFiltering) {
             {"name.exists(use = 'temp')", "false"}, {"name.all(given.exists())", "true"},
             {"name.all(family.exists())", "false"}, {"{}.all(false)", "true"},
             {"name.count()", "2"}, {"name.given.count()", "3"},
+            {"name.exists() != photo.exists()", "true"}, {"photo.empty() = name.empty()", "false"},
+            {"name.first().given", "Jan, Piet"}, {"photo.first()", ""},
+            {"children().count() > id.count()", "true"}, {"name.children().count()", "6"},
+            {"(name | name).exists() = true", "true"}, {"name.exists() and photo.empty()", "true"},
             {"identifier.system.isDistinct()", "true"}, {"(1 | 1 | 2).count()", "2"},
             {"(1).combine(1).count()", "2"}, {"(1 | 2 | 3).distinct().count()", "3"},
             {"name.select(given.first())", "Jan, Jantje"},
@@ -301,6 +305,35 @@ TEST(FhirPathExpression, CompiledOnceEvaluatedManyTimesIsShareable) {
     ASSERT_TRUE(b.ok());
     EXPECT_EQ(ToText((*result)[0]), "2");  // Jan, Jantje
   }
+}
+
+TEST(FhirPathExpression, ResultOutlivesTheExpression) {
+  IssueCollector issues;
+  auto doc = json::Parse(kPatient, json::ParseLimits(), issues);
+  ASSERT_TRUE(doc.has_value());
+  Context context;
+  context.focus = ResourceItem(doc->root());
+  context.resource = doc->root();
+  absl::StatusOr<Collection> result;
+  {
+    auto compiled = Compile("'a long literal string, not inline' | @2020-01-02 | 1.5 | 2 'mg'");
+    ASSERT_TRUE(compiled.ok());
+    result = Evaluate(*compiled, context);
+  }
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->size(), 4u);
+  Collection copy = *result;
+  result = Collection();
+  EXPECT_EQ(ToText(copy[0]), "a long literal string, not inline");
+  EXPECT_EQ(ToText(copy[1]), "2020-01-02");
+  EXPECT_EQ(ToText(copy[2]), "1.5");
+  EXPECT_EQ(ToText(copy[3]), "2 'mg'");
+}
+
+TEST(FhirPathItem, StaysCompact) {
+  EXPECT_LE(sizeof(Item), 56u);
+  Collection one{Item::Integer(1)};
+  EXPECT_EQ(one.size(), 1u);
 }
 
 TEST(FhirPathDecimal, ExactArithmetic) {

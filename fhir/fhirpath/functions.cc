@@ -55,7 +55,7 @@ absl::StatusOr<Collection> Select(Evaluator& ev, const Node& node, Items input) 
   for (size_t i = 0; i < input.size(); ++i) {
     auto r = it.Project(i);
     if (!r.ok()) return r.status();
-    out.insert(out.end(), r->begin(), r->end());
+    out.append(r->begin(), r->end());
   }
   return out;
 }
@@ -91,25 +91,25 @@ absl::StatusOr<Collection> Repeat(Evaluator& ev, const Node& node, Items input) 
 absl::StatusOr<Collection> BooleanAggregate(Function f, Items input) {
   for (const Item& item : input) {
     auto b = ToSystem(item);
-    if (!b || b->kind != ItemKind::kBoolean) {
+    if (!b || b->kind() != ItemKind::kBoolean) {
       return absl::InvalidArgumentError("FHIRPath: allTrue/anyTrue need booleans");
     }
-    if (f == Function::kAllTrue && !b->boolean) return FromBool(false);
-    if (f == Function::kAllFalse && b->boolean) return FromBool(false);
-    if (f == Function::kAnyTrue && b->boolean) return FromBool(true);
-    if (f == Function::kAnyFalse && !b->boolean) return FromBool(true);
+    if (f == Function::kAllTrue && !b->boolean()) return FromBool(false);
+    if (f == Function::kAllFalse && b->boolean()) return FromBool(false);
+    if (f == Function::kAnyTrue && b->boolean()) return FromBool(true);
+    if (f == Function::kAnyFalse && !b->boolean()) return FromBool(true);
   }
   return FromBool(f == Function::kAllTrue || f == Function::kAllFalse);
 }
 
+// Level by level (the order of the specification's repeat(children())), as one breadth-first
+// pass over the output itself.
 Collection Descendants(Items input) {
   Collection out;
-  Collection level(input.begin(), input.end());
-  while (!level.empty()) {
-    Collection next;
-    for (const Item& item : level) AllChildren(item, next);
-    out.insert(out.end(), next.begin(), next.end());
-    level = std::move(next);
+  for (const Item& item : input) AllChildren(item, out);
+  for (size_t i = 0; i < out.size(); ++i) {
+    Item parent = out[i];  // AllChildren may move `out`
+    AllChildren(parent, out);
   }
   return out;
 }
@@ -119,15 +119,9 @@ Collection Extensions(Items input, const std::string& url) {
   Collection all;
   for (const Item& item : input) Navigate(item, "extension", all);
   for (Item& ext : all) {
-    if (ext.node.IsObject() && ext.node.FindString("url") == url) out.push_back(std::move(ext));
+    if (ext.node().IsObject() && ext.node().FindString("url") == url) out.push_back(std::move(ext));
   }
   return out;
-}
-
-bool HasValue(Items input) {
-  if (input.size() != 1 || input[0].kind != ItemKind::kNode) return false;
-  const json::Value& v = input[0].node;
-  return !v.IsNull() && !v.IsObject() && !v.IsArray();
 }
 
 Collection Slice(Items input, size_t from, size_t count) {
@@ -141,10 +135,10 @@ absl::StatusOr<int64_t> IntegerArg(Evaluator& ev, const Node& node, size_t arg, 
   auto r = ev.Eval(node.children[(node.has_receiver ? 1 : 0) + arg], focus, frame);
   if (!r.ok()) return r.status();
   std::optional<Item> v = r->size() == 1 ? ToSystem((*r)[0]) : std::nullopt;
-  if (!v || v->kind != ItemKind::kInteger) {
+  if (!v || v->kind() != ItemKind::kInteger) {
     return absl::InvalidArgumentError(Cat("FHIRPath: ", node.name, "() needs an integer"));
   }
-  return v->integer;
+  return v->integer();
 }
 
 absl::StatusOr<Collection> Iif(Evaluator& ev, const Node& node, Items input, const Frame& frame) {
@@ -177,7 +171,7 @@ absl::StatusOr<Collection> SetFunction(Function f, Items input, Items other) {
     }
     case Function::kCombine:
       out.assign(input.begin(), input.end());
-      out.insert(out.end(), other.begin(), other.end());
+      out.append(other.begin(), other.end());
       return out;
     case Function::kIntersect: {
       DistinctItems in_other = Distinct(other);
@@ -209,6 +203,12 @@ absl::StatusOr<Collection> SetFunction(Function f, Items input, Items other) {
 }
 
 }  // namespace
+
+bool HasValue(Items input) {
+  if (input.size() != 1 || input[0].kind() != ItemKind::kNode) return false;
+  const json::Value& v = input[0].node();
+  return !v.IsNull() && !v.IsObject() && !v.IsArray();
+}
 
 absl::StatusOr<Collection> CallFunction(Evaluator& ev, const Node& node, Items input, Items focus,
                                         const Frame& frame) {
@@ -325,7 +325,7 @@ absl::StatusOr<Collection> CallFunction(Evaluator& ev, const Node& node, Items i
             auto r =
                 ev.EvalFor(node.children[base + 1], input[i], static_cast<int64_t>(i), nullptr);
             if (!r.ok()) return r;
-            shown.insert(shown.end(), r->begin(), r->end());
+            shown.append(r->begin(), r->end());
           }
           ev.context().trace(label, shown);
         } else {

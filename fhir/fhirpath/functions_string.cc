@@ -15,14 +15,15 @@ Collection One(Item item) {
   return c;
 }
 
-// The single input string; std::nullopt (empty result) when the input is empty or not text.
-absl::StatusOr<std::optional<std::string>> InputText(const Node& node, Items input) {
-  if (input.empty()) return std::optional<std::string>();
-  if (input.size() > 1) {
-    return absl::InvalidArgumentError(
-        Cat("FHIRPath: ", node.name, "() needs a single input item, got ", input.size()));
-  }
-  return ToText(input[0]);
+// The text of `item`: a view of the document or of the item for strings, else of `buffer`, which
+// receives ToText(item); std::nullopt when the item has no text.
+std::optional<std::string_view> TextView(const Item& item, std::string& buffer) {
+  if (item.kind() == ItemKind::kString) return item.text();
+  if (item.kind() == ItemKind::kNode && item.node().IsString()) return item.node().text();
+  std::optional<std::string> text = ToText(item);
+  if (!text) return std::nullopt;
+  buffer = *std::move(text);
+  return std::string_view(buffer);
 }
 
 class Args {
@@ -42,10 +43,10 @@ class Args {
     if (!r.ok()) return r.status();
     if (r->empty()) return std::optional<int64_t>();
     auto v = ToSystem((*r)[0]);
-    if (!v || v->kind != ItemKind::kInteger) {
+    if (!v || v->kind() != ItemKind::kInteger) {
       return absl::InvalidArgumentError(Cat("FHIRPath: ", node_.name, "() needs an integer"));
     }
-    return std::optional<int64_t>(v->integer);
+    return std::optional<int64_t>(v->integer());
   }
 
  private:
@@ -55,7 +56,7 @@ class Args {
   const Frame& frame_;
 };
 
-absl::StatusOr<Collection> Regex(const Node& node, const std::string& s, Args& args) {
+absl::StatusOr<Collection> Regex(const Node& node, std::string_view s, Args& args) {
   std::shared_ptr<const re2::RE2> re = node.regex;
   if (re == nullptr) {
     auto pattern = args.Text(0);
@@ -65,12 +66,12 @@ absl::StatusOr<Collection> Regex(const Node& node, const std::string& s, Args& a
     if (re == nullptr) return absl::InvalidArgumentError("FHIRPath: invalid regular expression");
   }
   if (node.function == Function::kMatches) {
-    return One(Item::Boolean(re2::RE2::PartialMatch(s, *re)));
+    return One(Item::Boolean(re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re)));
   }
   auto substitution = args.Text(1);
   if (!substitution.ok()) return substitution.status();
   if (!*substitution) return Collection();
-  std::string out = s;
+  std::string out(s);
   // FHIRPath writes groups as $1; RE2 as \1.
   std::string rewrite = **substitution;
   for (size_t i = 0; i + 1 < rewrite.size(); ++i) {
@@ -82,7 +83,7 @@ absl::StatusOr<Collection> Regex(const Node& node, const std::string& s, Args& a
   return One(Item::String(std::move(out)));
 }
 
-absl::StatusOr<Collection> Substring(const std::string& s, Args& args, size_t arg_count) {
+absl::StatusOr<Collection> Substring(std::string_view s, Args& args, size_t arg_count) {
   auto start = args.Integer(0);
   if (!start.ok()) return start.status();
   if (!*start || **start < 0 || static_cast<size_t>(**start) >= s.size()) return Collection();
@@ -92,7 +93,7 @@ absl::StatusOr<Collection> Substring(const std::string& s, Args& args, size_t ar
     if (!n.ok()) return n.status();
     if (*n) length = **n < 0 ? 0 : static_cast<size_t>(**n);
   }
-  return One(Item::String(s.substr(static_cast<size_t>(**start), length)));
+  return One(Item::String(std::string(s.substr(static_cast<size_t>(**start), length))));
 }
 
 // Conversion of a single item per toX()/convertsToX(); std::nullopt when it does not convert.
@@ -107,10 +108,10 @@ std::optional<Item> Convert(Function f, const Item& item) {
       return Item::String(*text);
     case Function::kToInteger:
     case Function::kConvertsToInteger:
-      if (v->kind == ItemKind::kInteger) return *v;
-      if (v->kind == ItemKind::kBoolean) return Item::Integer(v->boolean ? 1 : 0);
-      if (v->kind == ItemKind::kString) {
-        const std::string& s = v->text;
+      if (v->kind() == ItemKind::kInteger) return *v;
+      if (v->kind() == ItemKind::kBoolean) return Item::Integer(v->boolean() ? 1 : 0);
+      if (v->kind() == ItemKind::kString) {
+        std::string_view s = v->text();
         if (s.empty() || s.find_first_not_of("+-0123456789") != std::string::npos)
           return std::nullopt;
         auto d = Decimal::Parse(s);
@@ -122,17 +123,19 @@ std::optional<Item> Convert(Function f, const Item& item) {
       return std::nullopt;
     case Function::kToDecimal:
     case Function::kConvertsToDecimal:
-      if (v->kind == ItemKind::kInteger) return Item::FromDecimal(Decimal::FromInteger(v->integer));
-      if (v->kind == ItemKind::kDecimal) return *v;
-      if (v->kind == ItemKind::kBoolean) return Item::FromDecimal(Decimal::FromInteger(v->boolean));
-      if (v->kind == ItemKind::kString) {
-        if (v->text.find_first_of("eE") != std::string::npos) return std::nullopt;
-        if (auto d = Decimal::Parse(v->text)) return Item::FromDecimal(*d);
+      if (v->kind() == ItemKind::kInteger)
+        return Item::FromDecimal(Decimal::FromInteger(v->integer()));
+      if (v->kind() == ItemKind::kDecimal) return *v;
+      if (v->kind() == ItemKind::kBoolean)
+        return Item::FromDecimal(Decimal::FromInteger(v->boolean()));
+      if (v->kind() == ItemKind::kString) {
+        if (v->text().find_first_of("eE") != std::string::npos) return std::nullopt;
+        if (auto d = Decimal::Parse(v->text())) return Item::FromDecimal(*d);
       }
       return std::nullopt;
     case Function::kToBoolean:
     case Function::kConvertsToBoolean: {
-      if (v->kind == ItemKind::kBoolean) return *v;
+      if (v->kind() == ItemKind::kBoolean) return *v;
       std::string s = Lower(text.value_or(""));
       if (s == "true" || s == "t" || s == "yes" || s == "y" || s == "1" || s == "1.0")
         return Item::Boolean(true);
@@ -146,11 +149,11 @@ std::optional<Item> Convert(Function f, const Item& item) {
     case Function::kConvertsToDateTime:
     case Function::kToTime:
     case Function::kConvertsToTime: {
-      if (v->kind != ItemKind::kString && v->kind != ItemKind::kTemporal) return std::nullopt;
+      if (v->kind() != ItemKind::kString && v->kind() != ItemKind::kTemporal) return std::nullopt;
       bool time = f == Function::kToTime || f == Function::kConvertsToTime;
-      auto t = v->kind == ItemKind::kTemporal
-                   ? std::optional<Temporal>(v->temporal)
-                   : Temporal::Parse(v->text, time ? TemporalKind::kTime : TemporalKind::kDate);
+      auto t = v->kind() == ItemKind::kTemporal
+                   ? std::optional<Temporal>(v->temporal())
+                   : Temporal::Parse(v->text(), time ? TemporalKind::kTime : TemporalKind::kDate);
       if (!t || (t->kind == TemporalKind::kTime) != time) return std::nullopt;
       if (f == Function::kToDate || f == Function::kConvertsToDate) {
         t->kind = TemporalKind::kDate;
@@ -163,10 +166,10 @@ std::optional<Item> Convert(Function f, const Item& item) {
     }
     case Function::kToQuantity:
     case Function::kConvertsToQuantity:
-      if (v->kind == ItemKind::kQuantity) return *v;
-      if (v->kind == ItemKind::kInteger)
-        return Item::Quantity(Decimal::FromInteger(v->integer), "1");
-      if (v->kind == ItemKind::kDecimal) return Item::Quantity(v->decimal, "1");
+      if (v->kind() == ItemKind::kQuantity) return *v;
+      if (v->kind() == ItemKind::kInteger)
+        return Item::Quantity(Decimal::FromInteger(v->integer()), "1");
+      if (v->kind() == ItemKind::kDecimal) return Item::Quantity(v->decimal(), "1");
       return std::nullopt;
     default:
       return std::nullopt;
@@ -214,13 +217,14 @@ absl::StatusOr<Collection> Math(Function f, Items input) {
   }
   if (input.empty()) return Collection();
   auto v = ToSystem(input[0]);
-  if (!v || (v->kind != ItemKind::kInteger && v->kind != ItemKind::kDecimal)) {
+  if (!v || (v->kind() != ItemKind::kInteger && v->kind() != ItemKind::kDecimal)) {
     return absl::InvalidArgumentError("FHIRPath: math functions need a number");
   }
-  if (v->kind == ItemKind::kInteger) {
-    return One(f == Function::kAbs ? Item::Integer(v->integer < 0 ? -v->integer : v->integer) : *v);
+  if (v->kind() == ItemKind::kInteger) {
+    return One(f == Function::kAbs ? Item::Integer(v->integer() < 0 ? -v->integer() : v->integer())
+                                   : *v);
   }
-  Decimal d = v->decimal;
+  Decimal d = v->decimal();
   if (f == Function::kAbs)
     return One(Item::FromDecimal(Decimal::Compare(d, Decimal()) < 0 ? d.Negate() : d));
   auto truncated = d.ToInteger();
@@ -281,8 +285,7 @@ absl::StatusOr<Collection> CallStringFunction(Evaluator& ev, const Node& node, I
         Cat("FHIRPath: ", node.name, "() needs a single input item, got ", input.size()));
   }
   if (input.empty()) return Collection();
-  auto converted = Convert(f, input[0]);
-  if (IsConvertsTo(f)) return One(Item::Boolean(converted.has_value()));
+  if (IsConvertsTo(f)) return One(Item::Boolean(Convert(f, input[0]).has_value()));
   switch (f) {
     case Function::kToString:
     case Function::kToInteger:
@@ -291,15 +294,17 @@ absl::StatusOr<Collection> CallStringFunction(Evaluator& ev, const Node& node, I
     case Function::kToDate:
     case Function::kToDateTime:
     case Function::kToTime:
-    case Function::kToQuantity:
-      return converted ? One(*converted) : Collection();
+    case Function::kToQuantity: {
+      auto converted = Convert(f, input[0]);
+      return converted ? One(*std::move(converted)) : Collection();
+    }
     default:
       break;
   }
-  auto text = InputText(node, input);
-  if (!text.ok()) return text.status();
-  if (!*text) return Collection();
-  const std::string& s = **text;
+  std::string buffer;
+  std::optional<std::string_view> text = TextView(input[0], buffer);
+  if (!text) return Collection();
+  std::string_view s = *text;
   Args args(ev, node, focus, frame);
   switch (f) {
     case Function::kLength:
@@ -329,7 +334,7 @@ absl::StatusOr<Collection> CallStringFunction(Evaluator& ev, const Node& node, I
   const std::string& x = **a;
   switch (f) {
     case Function::kContains:
-      return One(Item::Boolean(s.find(x) != std::string::npos));
+      return One(Item::Boolean(s.find(x) != std::string_view::npos));
     case Function::kStartsWith:
       return One(Item::Boolean(s.compare(0, x.size(), x) == 0 && s.size() >= x.size()));
     case Function::kEndsWith:
@@ -337,23 +342,23 @@ absl::StatusOr<Collection> CallStringFunction(Evaluator& ev, const Node& node, I
           Item::Boolean(s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0));
     case Function::kIndexOf: {
       size_t i = s.find(x);
-      return One(Item::Integer(i == std::string::npos ? -1 : static_cast<int64_t>(i)));
+      return One(Item::Integer(i == std::string_view::npos ? -1 : static_cast<int64_t>(i)));
     }
     case Function::kSplit: {
       Collection out;
       size_t start = 0;
-      for (size_t i; !x.empty() && (i = s.find(x, start)) != std::string::npos;
+      for (size_t i; !x.empty() && (i = s.find(x, start)) != std::string_view::npos;
            start = i + x.size()) {
-        out.push_back(Item::String(s.substr(start, i - start)));
+        out.push_back(Item::String(std::string(s.substr(start, i - start))));
       }
-      out.push_back(Item::String(s.substr(start)));
+      out.push_back(Item::String(std::string(s.substr(start))));
       return out;
     }
     case Function::kReplace: {
       auto b = args.Text(1);
       if (!b.ok()) return b.status();
       if (!*b) return Collection();
-      if (x.empty()) return One(Item::String(s));
+      if (x.empty()) return One(Item::String(std::string(s)));
       return One(Item::String(ReplaceAll(s, x, **b)));
     }
     default:

@@ -1,8 +1,5 @@
 #include "fhir/fhirpath/navigation.h"
 
-#include <algorithm>
-#include <cstring>
-
 #include "fhir/fhirpath/strings.h"
 #include "fhir/r4/resources.h"
 #include "fhir/r4/view.h"
@@ -10,187 +7,54 @@
 namespace zorgbrug::fhir::fhirpath::internal {
 namespace {
 
-// Types a choice element can take in R4 (http://hl7.org/fhir/R4/datatypes.html#open), as they
-// appear capitalized in JSON member names.
-constexpr std::string_view kChoiceTypes[] = {"Base64Binary",
-                                             "Boolean",
-                                             "Canonical",
-                                             "Code",
-                                             "Date",
-                                             "DateTime",
-                                             "Decimal",
-                                             "Id",
-                                             "Instant",
-                                             "Integer",
-                                             "Markdown",
-                                             "Oid",
-                                             "PositiveInt",
-                                             "String",
-                                             "Time",
-                                             "UnsignedInt",
-                                             "Uri",
-                                             "Url",
-                                             "Uuid",
-                                             "Address",
-                                             "Age",
-                                             "Annotation",
-                                             "Attachment",
-                                             "CodeableConcept",
-                                             "Coding",
-                                             "ContactPoint",
-                                             "Count",
-                                             "Distance",
-                                             "Duration",
-                                             "HumanName",
-                                             "Identifier",
-                                             "Money",
-                                             "Period",
-                                             "Quantity",
-                                             "Range",
-                                             "Ratio",
-                                             "Reference",
-                                             "SampledData",
-                                             "Signature",
-                                             "Timing",
-                                             "ContactDetail",
-                                             "Contributor",
-                                             "DataRequirement",
-                                             "Expression",
-                                             "ParameterDefinition",
-                                             "RelatedArtifact",
-                                             "TriggerDefinition",
-                                             "UsageContext",
-                                             "Dosage",
-                                             "Meta"};
-
-// Names of the choice elements (`value[x]`) of R4, sorted. conformance_test.cc checks that every
-// `[x]` element of the R4 StructureDefinitions is listed.
-constexpr std::string_view kChoiceElements[] = {"abatement",
-                                                "additive",
-                                                "age",
-                                                "allowed",
-                                                "amount",
-                                                "answer",
-                                                "asNeeded",
-                                                "author",
-                                                "born",
-                                                "bounds",
-                                                "characteristic",
-                                                "chargeItem",
-                                                "code",
-                                                "collected",
-                                                "content",
-                                                "created",
-                                                "date",
-                                                "deceased",
-                                                "defaultValue",
-                                                "definingSubstance",
-                                                "definition",
-                                                "detail",
-                                                "diagnosis",
-                                                "done",
-                                                "dose",
-                                                "doseNumber",
-                                                "due",
-                                                "effective",
-                                                "entity",
-                                                "event",
-                                                "example",
-                                                "fastingStatus",
-                                                "fixed",
-                                                "identified",
-                                                "indication",
-                                                "item",
-                                                "legallyBinding",
-                                                "location",
-                                                "manufacturer",
-                                                "maxValue",
-                                                "medication",
-                                                "minValue",
-                                                "minimumVolume",
-                                                "module",
-                                                "multipleBirth",
-                                                "name",
-                                                "occurred",
-                                                "occurrence",
-                                                "offset",
-                                                "onset",
-                                                "participantEffective",
-                                                "pattern",
-                                                "performed",
-                                                "probability",
-                                                "procedure",
-                                                "product",
-                                                "quantity",
-                                                "rate",
-                                                "reported",
-                                                "scheduled",
-                                                "seriesDoses",
-                                                "serviced",
-                                                "source",
-                                                "start",
-                                                "statusReason",
-                                                "studyEffective",
-                                                "subject",
-                                                "substance",
-                                                "target",
-                                                "time",
-                                                "timing",
-                                                "topic",
-                                                "used",
-                                                "value",
-                                                "what",
-                                                "when",
-                                                "where",
-                                                "why"};
-
-// Primitive type codes in the form element definitions use.
-constexpr std::string_view kPrimitiveTypes[] = {
-    "base64Binary", "boolean",     "canonical", "code",     "date", "dateTime",    "decimal",
-    "id",           "instant",     "integer",   "markdown", "oid",  "positiveInt", "string",
-    "time",         "unsignedInt", "uri",       "url",      "uuid", "xhtml"};
-
-// The FHIR type code of choice suffix `suffix` ("DateTime" -> "dateTime"), or empty.
-std::string_view ChoiceType(std::string_view suffix) {
-  for (size_t i = 0; i < std::size(kChoiceTypes); ++i) {
-    if (kChoiceTypes[i] == suffix) {
-      if (i < std::size(kPrimitiveTypes) - 1) return kPrimitiveTypes[i];
-      return kChoiceTypes[i];
-    }
-  }
-  return {};
+// The element table of `parent` when it is a resource the generated R4 tables describe, else
+// empty: the types of its top-level elements.
+std::span<const r4::ElementInfo> ElementsFor(const Item& parent) {
+  if (parent.type().empty() || !parent.node().IsObject()) return {};
+  std::span<const r4::ElementInfo> elements = r4::ElementsOf(parent.type());
+  if (elements.empty() || !IsResource(parent.node())) return {};
+  return elements;
 }
 
-std::string_view ChildType(const Item& parent, std::string_view member, const json::Value& value) {
-  if (value.IsObject()) {
+// True for the members that hold a resource in R4 (Resource.contained, Bundle.entry.resource,
+// Bundle.entry.response.outcome, Parameters.parameter.resource). Objects elsewhere are not searched
+// for a resourceType when typed: IsOfType() and TypeName() still recognise them by it.
+bool MayHoldResource(std::string_view member) {
+  return member == "resource" || member == "contained" || member == "outcome";
+}
+
+std::string_view ChildType(std::span<const r4::ElementInfo> elements, std::string_view member,
+                           const json::Value& value) {
+  if (value.IsObject() && MayHoldResource(member)) {
     std::string_view rt = value.FindString("resourceType");
     if (!rt.empty()) return rt;
   }
-  if (!parent.type.empty() && parent.node.IsObject() && IsResource(parent.node)) {
-    if (const r4::ElementInfo* info = r4::FindElement(r4::ElementsOf(parent.type), member)) {
-      return info->type;
-    }
+  if (!elements.empty()) {
+    if (const r4::ElementInfo* info = r4::FindElement(elements, member)) return info->type;
   }
   return {};
 }
 
-// Appends the items of member value `value` (an array or a single value) paired with `ext`.
-void AppendMember(const Item& parent, std::string_view member, std::string_view type,
-                  const json::Value* value, const json::Value* ext, Collection& out) {
+// Appends the items of member value `value` (an array or a single value) paired with `ext`, until
+// `out` holds `limit` items; `elements` is ElementsFor(the parent).
+void AppendMember(std::span<const r4::ElementInfo> elements, std::string_view member,
+                  std::string_view type, const json::Value* value, const json::Value* ext,
+                  Collection& out, size_t limit = SIZE_MAX) {
   if (value != nullptr && value->IsArray()) {
     auto items = value->items();
     auto exts = ext != nullptr && ext->IsArray() ? ext->items() : std::span<const json::Value>();
-    out.reserve(out.size() + items.size());
-    for (size_t i = 0; i < items.size(); ++i) {
+    if (limit == SIZE_MAX) out.reserve(out.size() + items.size());
+    for (size_t i = 0; i < items.size() && out.size() < limit; ++i) {
       json::Value e = i < exts.size() ? exts[i] : json::Value();
       if (items[i].IsNull() && e.IsNull()) continue;
       out.push_back(Item::Node(items[i], e, member,
-                               type.empty() ? ChildType(parent, member, items[i]) : type));
+                               type.empty() ? ChildType(elements, member, items[i]) : type));
     }
     return;
   }
   if (value == nullptr && ext != nullptr && ext->IsArray()) {
     for (const json::Value& e : ext->items()) {
+      if (out.size() >= limit) break;
       if (!e.IsNull()) out.push_back(Item::Node(json::Value(), e, member, type));
     }
     return;
@@ -198,7 +62,7 @@ void AppendMember(const Item& parent, std::string_view member, std::string_view 
   json::Value v = value != nullptr ? *value : json::Value();
   json::Value e = ext != nullptr ? *ext : json::Value();
   if (v.IsNull() && e.IsNull()) return;
-  out.push_back(Item::Node(v, e, member, type.empty() ? ChildType(parent, member, v) : type));
+  out.push_back(Item::Node(v, e, member, type.empty() ? ChildType(elements, member, v) : type));
 }
 
 // Looks up `name` and `_name` in one pass over the members of `object`.
@@ -206,7 +70,7 @@ bool FindPair(const json::Value& object, std::string_view name, const json::Valu
               const json::Value*& ext, std::string_view& member) {
   value = ext = nullptr;
   for (const json::Member& m : object.members()) {
-    if (m.name == name) {
+    if (m.name.size() == name.size() && m.name[0] == name[0] && m.name == name) {
       value = &m.value;
       member = m.name;
     } else if (m.name.size() == name.size() + 1 && m.name[0] == '_' && m.name.substr(1) == name) {
@@ -217,7 +81,14 @@ bool FindPair(const json::Value& object, std::string_view name, const json::Valu
   return value != nullptr || ext != nullptr;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
 
 // The FHIR primitive or complex type `type` specializes (code -> string, Age -> Quantity), or
 // empty.
@@ -279,33 +150,29 @@ bool IsOfType(const Item& item, std::string_view type) {
   if (type.substr(0, 5) == "FHIR.") type.remove_prefix(5);
   bool system = type.substr(0, 7) == "System.";
   if (system) type.remove_prefix(7);
-  if (item.kind != ItemKind::kNode) return EqualsIgnoreCase(TypeName(item), type);
-  if (IsResource(item.node)) {
-    std::string_view rt = item.node.FindString("resourceType");
+  if (item.kind() != ItemKind::kNode) return EqualsIgnoreCase(TypeName(item), type);
+  if (IsResource(item.node())) {
+    std::string_view rt = item.node().FindString("resourceType");
     if (type == rt || type == "Resource") return true;
     return type == "DomainResource" && rt != "Bundle" && rt != "Binary" && rt != "Parameters";
   }
-  if (!item.type.empty()) return KnownTypeIs(item.type, type);
-  return ShapeIs(item.node, type);
-}
-
-bool IsChoiceElement(std::string_view name) {
-  return std::binary_search(std::begin(kChoiceElements), std::end(kChoiceElements), name);
+  if (!item.type().empty()) return KnownTypeIs(item.type(), type);
+  return ShapeIs(item.node(), type);
 }
 
 bool IsResource(const json::Value& value) {
   return value.IsObject() && !value.FindString("resourceType").empty();
 }
 
-void Navigate(const Item& parent, std::string_view name, Collection& out) {
-  if (parent.kind != ItemKind::kNode) return;
-  const json::Value& object = parent.node.IsObject() ? parent.node : parent.primitive_ext;
+void Navigate(const Item& parent, std::string_view name, Collection& out, size_t limit) {
+  if (parent.kind() != ItemKind::kNode) return;
+  const json::Value& object = parent.node().IsObject() ? parent.node() : parent.primitive_ext();
   if (!object.IsObject()) return;
   const json::Value* value;
   const json::Value* ext;
   std::string_view member;
   if (FindPair(object, name, value, ext, member)) {
-    AppendMember(parent, member, {}, value, ext, out);
+    AppendMember(ElementsFor(parent), member, {}, value, ext, out, limit);
     return;
   }
   // A choice element: `name` followed by a capitalized type name, with a value or only its
@@ -319,38 +186,127 @@ void Navigate(const Item& parent, std::string_view name, Collection& out) {
     std::string_view type = ChoiceType(n.substr(name.size()));
     if (type.empty()) continue;
     FindPair(object, n, value, ext, member);
-    AppendMember(parent, member, type, value, ext, out);
+    AppendMember({}, member, type, value, ext, out, limit);
     return;
   }
 }
 
+// The FHIR type of a member named like a choice element (`valueQuantity` -> "Quantity"), or
+// empty.
+std::string_view ChoiceMemberType(std::string_view n) {
+  for (size_t i = 1; i < n.size(); ++i) {
+    if (n[i] >= 'A' && n[i] <= 'Z' && IsChoiceElement(n.substr(0, i))) {
+      std::string_view type = ChoiceType(n.substr(i));
+      if (!type.empty()) return type;
+    }
+  }
+  return {};
+}
+
 void AllChildren(const Item& parent, Collection& out) {
-  if (parent.kind != ItemKind::kNode) return;
-  const json::Value& object = parent.node.IsObject() ? parent.node : parent.primitive_ext;
+  if (parent.kind() != ItemKind::kNode) return;
+  const json::Value& object = parent.node().IsObject() ? parent.node() : parent.primitive_ext();
   if (!object.IsObject()) return;
-  out.reserve(out.size() + object.size());
-  for (const json::Member& m : object.members()) {
+  std::span<const json::Member> members = object.members();
+  bool any_ext = false;
+  for (const json::Member& m : members) any_ext |= !m.name.empty() && m.name[0] == '_';
+  std::span<const r4::ElementInfo> elements = ElementsFor(parent);
+  out.reserve(out.size() + members.size());
+  for (const json::Member& m : members) {
     std::string_view n = m.name;
     if (n == "resourceType") continue;
-    if (!n.empty() && n[0] == '_') {
+    if (any_ext && n[0] == '_') {
       // Only an extension without a value of its own is a separate child.
       if (object.Find(n.substr(1)) == nullptr)
-        AppendMember(parent, n.substr(1), {}, nullptr, &m.value, out);
+        AppendMember(elements, n.substr(1), {}, nullptr, &m.value, out);
       continue;
     }
+    const json::Value* value = &m.value;
+    const json::Value* ext = nullptr;
+    if (any_ext) {
+      std::string_view member;
+      FindPair(object, n, value, ext, member);
+    }
+    AppendMember(elements, n, ChoiceMemberType(n), value, ext, out);
+  }
+}
+
+// Whether AppendMember(value, ext) would append anything.
+bool MemberHasItems(const json::Value* value, const json::Value* ext) {
+  if (value != nullptr && value->IsArray()) {
+    auto items = value->items();
+    auto exts = ext != nullptr && ext->IsArray() ? ext->items() : std::span<const json::Value>();
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!items[i].IsNull() || (i < exts.size() && !exts[i].IsNull())) return true;
+    }
+    return false;
+  }
+  if (value == nullptr && ext != nullptr && ext->IsArray()) {
+    for (const json::Value& e : ext->items()) {
+      if (!e.IsNull()) return true;
+    }
+    return false;
+  }
+  return (value != nullptr && !value->IsNull()) || (ext != nullptr && !ext->IsNull());
+}
+
+// Whether Navigate(object, choice element `name`) would append anything.
+bool HasChoiceChild(const json::Value& object, std::string_view name) {
+  for (const json::Member& m : object.members()) {
+    std::string_view n = m.name;
+    if (!n.empty() && n[0] == '_') n.remove_prefix(1);
+    if (n.size() <= name.size() || n.substr(0, name.size()) != name) continue;
+    if (n[name.size()] < 'A' || n[name.size()] > 'Z') continue;
+    if (ChoiceType(n.substr(name.size())).empty()) continue;
     const json::Value* value;
     const json::Value* ext;
     std::string_view member;
     FindPair(object, n, value, ext, member);
-    std::string_view type;
-    for (size_t i = 1; i < n.size(); ++i) {
-      if (n[i] >= 'A' && n[i] <= 'Z' && IsChoiceElement(n.substr(0, i))) {
-        type = ChoiceType(n.substr(i));
-        if (!type.empty()) break;
-      }
-    }
-    AppendMember(parent, n, type, value, ext, out);
+    return MemberHasItems(value, ext);
   }
+  return false;
+}
+
+bool HasChild(std::span<const Item> input, std::string_view name, bool choice) {
+  for (const Item& item : input) {
+    if (item.kind() != ItemKind::kNode) continue;
+    const json::Value& object = item.node().IsObject() ? item.node() : item.primitive_ext();
+    if (!object.IsObject()) continue;
+    const json::Value* value;
+    const json::Value* ext;
+    std::string_view member;
+    if (FindPair(object, name, value, ext, member)) {
+      if (MemberHasItems(value, ext)) return true;
+      continue;
+    }
+    if (choice && HasChoiceChild(object, name)) return true;
+  }
+  return false;
+}
+
+// Counts what AllChildren(parent) would append, without building the items.
+size_t CountChildren(const Item& parent) {
+  if (parent.kind() != ItemKind::kNode) return 0;
+  const json::Value& object = parent.node().IsObject() ? parent.node() : parent.primitive_ext();
+  if (!object.IsObject()) return 0;
+  std::span<const json::Member> members = object.members();
+  bool any_ext = false;
+  for (const json::Member& m : members) any_ext |= !m.name.empty() && m.name[0] == '_';
+  if (any_ext) {
+    Collection children;
+    AllChildren(parent, children);
+    return children.size();
+  }
+  size_t count = 0;
+  for (const json::Member& m : members) {
+    if (m.name == "resourceType") continue;
+    if (!m.value.IsArray()) {
+      count += !m.value.IsNull();
+      continue;
+    }
+    for (const json::Value& v : m.value.items()) count += !v.IsNull();
+  }
+  return count;
 }
 
 }  // namespace zorgbrug::fhir::fhirpath::internal

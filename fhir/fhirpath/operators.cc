@@ -10,20 +10,20 @@ namespace zorgbrug::fhir::fhirpath::internal {
 namespace {
 
 bool IsNumber(const Item& item) {
-  return item.kind == ItemKind::kInteger || item.kind == ItemKind::kDecimal;
+  return item.kind() == ItemKind::kInteger || item.kind() == ItemKind::kDecimal;
 }
 
 Decimal AsDecimal(const Item& item) {
-  return item.kind == ItemKind::kInteger ? Decimal::FromInteger(item.integer) : item.decimal;
+  return item.kind() == ItemKind::kInteger ? Decimal::FromInteger(item.integer()) : item.decimal();
 }
 
 // Both items as temporals when either is one, or when both are document strings in a date/time
 // format (Period.start <= Period.end compares dateTimes held as JSON strings).
 bool BothTemporal(const Item& ra, const Item& rb, const Item& a, const Item& b, Temporal& ta,
                   Temporal& tb) {
-  bool any = ra.kind == ItemKind::kTemporal || rb.kind == ItemKind::kTemporal;
-  bool strings_from_nodes = ra.kind == ItemKind::kString && rb.kind == ItemKind::kString &&
-                            a.kind == ItemKind::kNode && b.kind == ItemKind::kNode;
+  bool any = ra.kind() == ItemKind::kTemporal || rb.kind() == ItemKind::kTemporal;
+  bool strings_from_nodes = ra.kind() == ItemKind::kString && rb.kind() == ItemKind::kString &&
+                            a.kind() == ItemKind::kNode && b.kind() == ItemKind::kNode;
   if (!any && !strings_from_nodes) return false;
   auto x = ToTemporal(ra);
   auto y = ToTemporal(rb);
@@ -52,9 +52,9 @@ std::string NormalizeSpace(std::string_view s) {
 // identical text is equal; different strings that cannot be dates/times differ. std::nullopt
 // when the full comparison is needed.
 std::optional<bool> QuickEqual(const Item& a, const Item& b) {
-  if (a.kind != ItemKind::kNode || b.kind != ItemKind::kNode) return std::nullopt;
-  const json::Value& x = a.node;
-  const json::Value& y = b.node;
+  if (a.kind() != ItemKind::kNode || b.kind() != ItemKind::kNode) return std::nullopt;
+  const json::Value& x = a.node();
+  const json::Value& y = b.node();
   if (x.kind() != y.kind() || x.IsObject() || x.IsArray() || x.IsNull()) return std::nullopt;
   if (x.IsBool()) return true;  // same kind means same value
   if (x.text() == y.text()) return true;
@@ -68,13 +68,17 @@ std::optional<bool> QuickEqual(const Item& a, const Item& b) {
 }  // namespace
 
 std::optional<bool> ItemsEqual(const Item& a, const Item& b) {
+  if (a.kind() == b.kind()) {
+    if (a.kind() == ItemKind::kBoolean) return a.boolean() == b.boolean();
+    if (a.kind() == ItemKind::kInteger) return a.integer() == b.integer();
+  }
   if (auto quick = QuickEqual(a, b)) return quick;
-  if (a.kind == ItemKind::kNode && b.kind == ItemKind::kNode &&
-      (a.node.IsObject() || b.node.IsObject())) {
-    if (a.type == "Quantity" && b.type == "Quantity") {
+  if (a.kind() == ItemKind::kNode && b.kind() == ItemKind::kNode &&
+      (a.node().IsObject() || b.node().IsObject())) {
+    if (a.type() == "Quantity" && b.type() == "Quantity") {
       // fall through to quantity comparison
     } else {
-      return a.node.IsObject() && b.node.IsObject() && json::Equal(a.node, b.node);
+      return a.node().IsObject() && b.node().IsObject() && json::Equal(a.node(), b.node());
     }
   }
   auto ra = ToSystem(a);
@@ -89,15 +93,15 @@ std::optional<bool> ItemsEqual(const Item& a, const Item& b) {
   if (IsNumber(*ra) && IsNumber(*rb)) {
     return Decimal::Compare(AsDecimal(*ra), AsDecimal(*rb)) == 0;
   }
-  if (ra->kind != rb->kind) return false;
-  switch (ra->kind) {
+  if (ra->kind() != rb->kind()) return false;
+  switch (ra->kind()) {
     case ItemKind::kBoolean:
-      return ra->boolean == rb->boolean;
+      return ra->boolean() == rb->boolean();
     case ItemKind::kString:
-      return ra->text == rb->text;
+      return ra->text() == rb->text();
     case ItemKind::kQuantity:
-      if (ra->text != rb->text) return std::nullopt;
-      return Decimal::Compare(ra->decimal, rb->decimal) == 0;
+      if (ra->text() != rb->text()) return std::nullopt;
+      return Decimal::Compare(ra->decimal(), rb->decimal()) == 0;
     default:
       return false;
   }
@@ -106,8 +110,8 @@ std::optional<bool> ItemsEqual(const Item& a, const Item& b) {
 bool ItemsEquivalent(const Item& a, const Item& b) {
   auto ra = ToSystem(a);
   auto rb = ToSystem(b);
-  if (ra && rb && ra->kind == ItemKind::kString && rb->kind == ItemKind::kString) {
-    return NormalizeSpace(ra->text) == NormalizeSpace(rb->text);
+  if (ra && rb && ra->kind() == ItemKind::kString && rb->kind() == ItemKind::kString) {
+    return NormalizeSpace(ra->text()) == NormalizeSpace(rb->text());
   }
   auto eq = ItemsEqual(a, b);
   return eq.value_or(false);
@@ -140,18 +144,22 @@ bool CollectionsEquivalent(const Collection& a, const Collection& b) {
 }
 
 std::optional<int> CompareItems(const Item& a, const Item& b) {
+  if (a.kind() == ItemKind::kInteger && b.kind() == ItemKind::kInteger) {
+    return a.integer() < b.integer() ? -1 : (a.integer() > b.integer() ? 1 : 0);
+  }
   auto ra = ToSystem(a);
   auto rb = ToSystem(b);
   if (!ra || !rb) return std::nullopt;
   Temporal ta, tb;
   if (BothTemporal(*ra, *rb, a, b, ta, tb)) return Temporal::Compare(ta, tb);
   if (IsNumber(*ra) && IsNumber(*rb)) return Decimal::Compare(AsDecimal(*ra), AsDecimal(*rb));
-  if (ra->kind == ItemKind::kString && rb->kind == ItemKind::kString) {
-    int c = ra->text.compare(rb->text);
+  if (ra->kind() == ItemKind::kString && rb->kind() == ItemKind::kString) {
+    int c = ra->text().compare(rb->text());
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
-  if (ra->kind == ItemKind::kQuantity && rb->kind == ItemKind::kQuantity && ra->text == rb->text) {
-    return Decimal::Compare(ra->decimal, rb->decimal);
+  if (ra->kind() == ItemKind::kQuantity && rb->kind() == ItemKind::kQuantity &&
+      ra->text() == rb->text()) {
+    return Decimal::Compare(ra->decimal(), rb->decimal());
   }
   return std::nullopt;
 }
@@ -160,14 +168,14 @@ absl::StatusOr<std::optional<Item>> Arithmetic(BinaryOp op, const Item& a, const
   auto ra = ToSystem(a);
   auto rb = ToSystem(b);
   if (!ra || !rb) return std::optional<Item>();
-  if (op == BinaryOp::kAdd && ra->kind == ItemKind::kString && rb->kind == ItemKind::kString) {
-    return std::optional<Item>(Item::String(ra->text + rb->text));
+  if (op == BinaryOp::kAdd && ra->kind() == ItemKind::kString && rb->kind() == ItemKind::kString) {
+    return std::optional<Item>(Item::String(Cat(ra->text(), rb->text())));
   }
   if (!IsNumber(*ra) || !IsNumber(*rb)) {
     return absl::UnimplementedError(
         Cat("FHIRPath arithmetic on ", TypeName(*ra), " and ", TypeName(*rb), " is not supported"));
   }
-  bool integers = ra->kind == ItemKind::kInteger && rb->kind == ItemKind::kInteger;
+  bool integers = ra->kind() == ItemKind::kInteger && rb->kind() == ItemKind::kInteger;
   Decimal x = AsDecimal(*ra), y = AsDecimal(*rb);
   std::optional<Decimal> r;
   switch (op) {
@@ -212,20 +220,31 @@ bool ContainsItem(Items items, const Item& item) {
 
 namespace {
 
+// True for a string starting with a digit that Temporal::Parse might accept ("2020", "2020-01",
+// "2020T", "10:00"); such strings can equal a date/time of another text. Other strings that start
+// with a digit ("110001") are equal only to the same text.
+bool MayBeTemporal(std::string_view s) {
+  auto digit = [&](size_t i) { return s[i] >= '0' && s[i] <= '9'; };
+  if (s.empty() || !digit(0)) return false;
+  if (s.size() > 2 && s[2] == ':') return true;
+  if (s.size() < 4 || !digit(1) || !digit(2) || !digit(3)) return false;
+  return s.size() == 4 || s[4] == '-' || s[4] == 'T' || s[4] == 'Z' || s[4] == '+';
+}
+
 // Equal items have equal hashes: strings that could be dates, numbers, booleans and objects
 // share one bucket per family; other strings hash by text.
 size_t EqualityHash(const Item& item) {
   std::string_view text;
-  switch (item.kind) {
+  switch (item.kind()) {
     case ItemKind::kNode:
-      if (!item.node.IsString()) {
-        if (item.node.IsNumber()) return 1;
-        return item.node.IsBool() ? 2 : 3;
+      if (!item.node().IsString()) {
+        if (item.node().IsNumber()) return 1;
+        return item.node().IsBool() ? 2 : 3;
       }
-      text = item.node.text();
+      text = item.node().text();
       break;
     case ItemKind::kString:
-      text = item.text;
+      text = item.text();
       break;
     case ItemKind::kInteger:
     case ItemKind::kDecimal:
@@ -237,28 +256,50 @@ size_t EqualityHash(const Item& item) {
     case ItemKind::kTemporal:
       return 5;
   }
-  if (!text.empty() && text[0] >= '0' && text[0] <= '9') return 5;
+  if (MayBeTemporal(text)) return 5;
   return std::hash<std::string_view>()(text);
+}
+
+// Spreads the small family hashes (1, 2, 3, 5) over the table.
+size_t Spread(size_t hash) {
+  hash *= 0x9E3779B97F4A7C15ull;
+  return hash ^ (hash >> 29);
 }
 
 }  // namespace
 
-bool DistinctItems::Contains(const Item& item) const {
-  auto it = buckets_.find(EqualityHash(item));
-  if (it == buckets_.end()) return false;
-  for (uint32_t i : it->second) {
-    if (ItemsEqual(items_[i], item).value_or(false)) return true;
+size_t DistinctItems::Find(const Item& item, size_t hash) const {
+  size_t mask = slots_.size() - 1;
+  for (size_t i = Spread(hash) & mask;; i = (i + 1) & mask) {
+    uint32_t slot = slots_[i];
+    if (slot == 0) return i;
+    if (hashes_[slot - 1] == hash && ItemsEqual(items_[slot - 1], item).value_or(false)) return i;
   }
-  return false;
+}
+
+void DistinctItems::Rehash() {
+  slots_.assign(slots_.empty() ? 16 : slots_.size() * 2, 0);
+  size_t mask = slots_.size() - 1;
+  for (uint32_t k = 0; k < items_.size(); ++k) {
+    size_t i = Spread(hashes_[k]) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = k + 1;
+  }
+}
+
+bool DistinctItems::Contains(const Item& item) const {
+  if (slots_.empty()) return false;
+  return slots_[Find(item, EqualityHash(item))] != 0;
 }
 
 bool DistinctItems::Add(const Item& item) {
-  std::vector<uint32_t>& bucket = buckets_[EqualityHash(item)];
-  for (uint32_t i : bucket) {
-    if (ItemsEqual(items_[i], item).value_or(false)) return false;
-  }
-  bucket.push_back(static_cast<uint32_t>(items_.size()));
+  if ((items_.size() + 1) * 2 > slots_.size()) Rehash();
+  size_t hash = EqualityHash(item);
+  size_t i = Find(item, hash);
+  if (slots_[i] != 0) return false;
+  slots_[i] = static_cast<uint32_t>(items_.size() + 1);
   items_.push_back(item);
+  hashes_.push_back(hash);
   return true;
 }
 
@@ -269,9 +310,9 @@ absl::StatusOr<std::optional<bool>> SingletonBoolean(Items items) {
         Cat("FHIRPath: expected a single boolean, got ", items.size(), " items"));
   }
   const Item& item = items[0];
-  if (item.kind == ItemKind::kBoolean) return std::optional<bool>(item.boolean);
-  if (item.kind == ItemKind::kNode && item.node.IsBool()) {
-    return std::optional<bool>(item.node.GetBool());
+  if (item.kind() == ItemKind::kBoolean) return std::optional<bool>(item.boolean());
+  if (item.kind() == ItemKind::kNode && item.node().IsBool()) {
+    return std::optional<bool>(item.node().GetBool());
   }
   return std::optional<bool>(true);
 }

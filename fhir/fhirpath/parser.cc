@@ -7,6 +7,7 @@
 #include "fhir/fhirpath/ast.h"
 #include "fhir/fhirpath/fhirpath.h"
 #include "fhir/fhirpath/lexer.h"
+#include "fhir/fhirpath/navigation.h"
 #include "fhir/fhirpath/strings.h"
 
 namespace zorgbrug::fhir::fhirpath {
@@ -253,6 +254,7 @@ class Parser {
     node.name = name.text;
     if (!IsSymbol("(") || name.delimited) {
       node.kind = NodeKind::kMember;
+      node.choice = IsChoiceElement(node.name);
       return node;
     }
     Next();
@@ -397,8 +399,8 @@ absl::StatusOr<Node> Parser::CheckFunction(Node& node) {
   }
   if (spec->function == Function::kMatches || spec->function == Function::kReplaceMatches) {
     const Node& pattern = node.children[node.has_receiver ? 1 : 0];
-    if (pattern.kind == NodeKind::kLiteral && pattern.literal.kind == ItemKind::kString) {
-      node.regex = CompileRegex(pattern.literal.text);
+    if (pattern.kind == NodeKind::kLiteral && pattern.literal.kind() == ItemKind::kString) {
+      node.regex = CompileRegex(pattern.literal.text());
       if (node.regex == nullptr) {
         return absl::InvalidArgumentError(
             Cat("FHIRPath error at offset ", pattern.position, ": invalid regex"));

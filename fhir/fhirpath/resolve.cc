@@ -6,10 +6,10 @@ namespace zorgbrug::fhir::fhirpath::internal {
 namespace {
 
 std::string_view ReferenceText(const Item& item) {
-  if (item.kind == ItemKind::kString) return item.text;
-  if (item.kind != ItemKind::kNode) return {};
-  if (item.node.IsString()) return item.node.text();
-  return item.node.FindString("reference");
+  if (item.kind() == ItemKind::kString) return item.text();
+  if (item.kind() != ItemKind::kNode) return {};
+  if (item.node().IsString()) return item.node().text();
+  return item.node().FindString("reference");
 }
 
 const json::Value* FindContained(const json::Value& container, std::string_view id) {
