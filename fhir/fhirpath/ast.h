@@ -150,7 +150,11 @@ struct Node {
   BinaryOp op = BinaryOp::kAnd;
   Function function = Function::kEmpty;
   bool has_receiver = false;
-  bool choice = false;    // kMember: `name` is an R4 choice element (value[x])
+  bool choice = false;  // kMember: `name` is an R4 choice element (value[x])
+  // The value depends on the Context only (variables such as %resource, literals), never on the
+  // focus, $this, $index or $total, and computing it takes work: the evaluator computes it once per
+  // Evaluate() (`%resource.descendants()` inside a where() over many items). Set by Compile().
+  bool memoize = false;
   uint32_t position = 0;  // byte offset in the source, for messages
   std::string name;       // member, function, variable or type name
   Item literal;
@@ -158,6 +162,9 @@ struct Node {
   // matches()/replaceMatches() with a literal pattern: compiled once.
   std::shared_ptr<const re2::RE2> regex;
 };
+
+// Sets Node::memoize in the tree below `node`; returns whether `node` itself is context-only.
+bool MarkContextOnly(Node& node);
 
 // Compiles `pattern` (RE2 syntax, which covers the ECMAScript subset FHIR invariants use, with
 // dot matching newlines as the specification's single-line mode asks); nullptr when invalid.

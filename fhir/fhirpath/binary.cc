@@ -102,6 +102,19 @@ absl::StatusOr<Collection> Evaluator::EvalBinary(const Node& node, Items focus,
     default:
       break;
   }
+  // Membership in a context-only collection: through the evaluator's hash set.
+  bool in = node.op == BinaryOp::kIn && node.children[1].memoize;
+  bool contains = node.op == BinaryOp::kContains && node.children[0].memoize;
+  if (in || contains) {
+    auto element = Eval(node.children[in ? 0 : 1], focus, frame);
+    if (!element.ok() || element->empty()) return element;
+    if (element->size() > 1) {
+      return absl::InvalidArgumentError("FHIRPath: 'in'/'contains' needs a single item");
+    }
+    auto held = MemoizedContains(node.children[in ? 1 : 0], (*element)[0]);
+    if (!held.ok()) return held.status();
+    return FromBool(*held);
+  }
   auto left = Eval(node.children[0], focus, frame);
   if (!left.ok()) return left;
   auto right = Eval(node.children[1], focus, frame);

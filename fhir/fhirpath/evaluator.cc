@@ -23,6 +23,39 @@ Collection FromBool(std::optional<bool> b) {
 
 }  // namespace
 
+struct Evaluator::Memo {
+  const Node* node;
+  Collection items;
+  std::unique_ptr<DistinctItems> set;  // built by MemoizedContains
+};
+
+Evaluator::Evaluator(const Context& context) : context_(context) {}
+Evaluator::~Evaluator() = default;
+
+absl::StatusOr<const Collection*> Evaluator::Memoized(const Node& node) {
+  for (const auto& memo : memos_) {
+    if (memo->node == &node) return &memo->items;
+  }
+  auto value = EvalNode(node, Items(), Frame{});
+  if (!value.ok()) return value.status();
+  memos_.push_back(std::make_unique<Memo>(Memo{&node, *std::move(value), nullptr}));
+  return &memos_.back()->items;
+}
+
+absl::StatusOr<bool> Evaluator::MemoizedContains(const Node& node, const Item& item) {
+  auto items = Memoized(node);
+  if (!items.ok()) return items.status();
+  Memo* memo = nullptr;
+  for (const auto& m : memos_) {
+    if (m->node == &node) memo = m.get();
+  }
+  if (memo->set == nullptr) {
+    memo->set = std::make_unique<DistinctItems>();
+    for (const Item& x : memo->items) memo->set->Add(x);
+  }
+  return memo->set->Contains(item);
+}
+
 absl::StatusOr<Collection> Evaluator::EvalFor(const Node& node, const Item& item, int64_t index,
                                               const Collection* total) {
   Frame frame{&item, index, total};
@@ -30,6 +63,15 @@ absl::StatusOr<Collection> Evaluator::EvalFor(const Node& node, const Item& item
 }
 
 absl::StatusOr<Collection> Evaluator::Eval(const Node& node, Items focus, const Frame& frame) {
+  if (node.memoize) {
+    auto items = Memoized(node);
+    if (!items.ok()) return items.status();
+    return **items;
+  }
+  return EvalNode(node, focus, frame);
+}
+
+absl::StatusOr<Collection> Evaluator::EvalNode(const Node& node, Items focus, const Frame& frame) {
   switch (node.kind) {
     case NodeKind::kLiteral:
       return One(node.literal.Borrow());

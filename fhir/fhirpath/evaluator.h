@@ -3,6 +3,7 @@
 // Tree-walking evaluation of a compiled expression (internal to fhir/fhirpath/).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -25,10 +26,19 @@ struct Frame {
 
 class Evaluator {
  public:
-  explicit Evaluator(const Context& context) : context_(context) {}
+  explicit Evaluator(const Context& context);
+  ~Evaluator();
 
-  // Evaluates `node` with `focus` as its input collection.
+  // Evaluates `node` with `focus` as its input collection. A context-only node (Node::memoize) is
+  // computed once per Evaluator and then copied.
   absl::StatusOr<Collection> Eval(const Node& node, Items focus, const Frame& frame);
+
+  // The value of the context-only `node`, computed on first use; valid while the Evaluator lives.
+  absl::StatusOr<const Collection*> Memoized(const Node& node);
+  // Whether the context-only collection `node` holds an item equal to `item` (FHIRPath `=`),
+  // through a hash set built on first use: `x in %resource.descendants().reference` costs O(1)
+  // per evaluation of the left side instead of a scan of the resource.
+  absl::StatusOr<bool> MemoizedContains(const Node& node, const Item& item);
 
   // Evaluates `node` once for `item` as $this (focus {item}).
   absl::StatusOr<Collection> EvalFor(const Node& node, const Item& item, int64_t index,
@@ -56,8 +66,11 @@ class Evaluator {
   absl::StatusOr<std::optional<bool>> EvalCondition(const Node& node, Items focus,
                                                     const Frame& frame);
   absl::StatusOr<Collection> EvalTypeTest(const Node& node, Items focus, const Frame& frame);
+  absl::StatusOr<Collection> EvalNode(const Node& node, Items focus, const Frame& frame);
 
+  struct Memo;
   const Context& context_;
+  std::vector<std::unique_ptr<Memo>> memos_;  // a few per expression at most
 };
 
 // Function calls (functions.cc, functions_string.cc). `input` is the receiver's value (or the

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "fhir/fhirpath/ast.h"
 #include "fhir/issues.h"
 #include "fhir/json/parser.h"
 #include "fhir/json/writer.h"
@@ -305,6 +306,49 @@ TEST(FhirPathExpression, CompiledOnceEvaluatedManyTimesIsShareable) {
     ASSERT_TRUE(b.ok());
     EXPECT_EQ(ToText((*result)[0]), "2");  // Jan, Jantje
   }
+}
+
+// Context-only subexpressions (here the union over %resource) are marked for evaluation once per
+// Evaluate(); what depends on $this or the focus is not.
+const internal::Node* FindBinary(const internal::Node& node, internal::BinaryOp op) {
+  if (node.kind == internal::NodeKind::kBinary && node.op == op) return &node;
+  for (const internal::Node& child : node.children) {
+    if (const internal::Node* found = FindBinary(child, op)) return found;
+  }
+  return nullptr;
+}
+
+TEST(FhirPathExpression, ContextOnlySubexpressionsAreMemoized) {
+  auto compiled = Compile(
+      "contained.where(('#'+id in (%resource.descendants().reference | "
+      "%resource.descendants().as(canonical))).not()).id");
+  ASSERT_TRUE(compiled.ok());
+  const internal::Node* in = FindBinary(compiled->root(), internal::BinaryOp::kIn);
+  ASSERT_NE(in, nullptr);
+  EXPECT_FALSE(in->memoize);                          // depends on id, i.e. on $this
+  EXPECT_TRUE(in->children[1].memoize);               // the union: context only
+  EXPECT_FALSE(in->children[1].children[0].memoize);  // inside a memoized node: not kept twice
+  EXPECT_FALSE(compiled->root().memoize);
+
+  IssueCollector issues;
+  auto doc = json::Parse(
+      R"({"resourceType":"Patient","contained":[{"resourceType":"Basic","id":"a"},)"
+      R"({"resourceType":"Basic","id":"b"},{"resourceType":"Basic","id":"c"}],)"
+      R"("generalPractitioner":[{"reference":"#b"}],"managingOrganization":{"reference":"#a"}})",
+      json::ParseLimits(), issues);
+  ASSERT_TRUE(doc.has_value());
+  Context context;
+  context.focus = ResourceItem(doc->root());
+  context.resource = doc->root();
+  auto result = Evaluate(*compiled, context);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_EQ(ToText((*result)[0]), "c");  // the one contained resource nothing refers to
+  auto contains = Compile("(%resource.descendants().reference) contains '#a'");
+  ASSERT_TRUE(contains.ok());
+  auto held = Evaluate(*contains, context);
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(ToText((*held)[0]), "true");
 }
 
 TEST(FhirPathExpression, ResultOutlivesTheExpression) {

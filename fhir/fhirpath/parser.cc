@@ -413,12 +413,67 @@ absl::StatusOr<Node> Parser::CheckFunction(Node& node) {
 }  // namespace
 }  // namespace internal
 
+namespace internal {
+
+// Functions that evaluate their argument once per input item, with that item as $this: the
+// argument cannot see the caller's focus, so only the receiver decides.
+// Also ofType()/as()/is(), whose argument is a type name, not an expression on the focus.
+bool IteratesArgument(Function f) {
+  return f == Function::kWhere || f == Function::kSelect || f == Function::kAll ||
+         f == Function::kExists || f == Function::kRepeat || f == Function::kOfType ||
+         f == Function::kAs || f == Function::kIs;
+}
+
+void ClearMemoize(Node& node) {
+  node.memoize = false;
+  for (Node& child : node.children) ClearMemoize(child);
+}
+
+bool MarkContextOnly(Node& node) {
+  std::vector<bool> only;
+  for (Node& child : node.children) only.push_back(MarkContextOnly(child));
+  bool all = std::all_of(only.begin(), only.end(), [](bool b) { return b; });
+  bool context_only = false;
+  switch (node.kind) {
+    case NodeKind::kLiteral:
+    case NodeKind::kEmpty:
+    case NodeKind::kVariable:
+      return true;  // cheap: never memoized themselves
+    case NodeKind::kThis:
+    case NodeKind::kIndexVar:
+    case NodeKind::kTotal:
+      return false;
+    case NodeKind::kMember:
+      context_only = node.has_receiver && all;
+      break;
+    case NodeKind::kFunction:
+      // now()/today() read the context too, but have no receiver and cost nothing.
+      context_only = node.has_receiver && (IteratesArgument(node.function) ? only[0] : all);
+      break;
+    case NodeKind::kIndex:
+    case NodeKind::kBinary:
+    case NodeKind::kNegate:
+    case NodeKind::kTypeTest:
+      context_only = all;
+      break;
+  }
+  if (context_only) {
+    // Only the largest context-only expression is kept: what is inside it runs once anyway.
+    for (Node& child : node.children) ClearMemoize(child);
+  }
+  node.memoize = context_only;
+  return context_only;
+}
+
+}  // namespace internal
+
 absl::StatusOr<Expression> Compile(std::string_view text) {
   auto tokens = internal::Tokenize(text);
   if (!tokens.ok()) return tokens.status();
   internal::Parser parser(*std::move(tokens));
   auto root = parser.ParseAll();
   if (!root.ok()) return root.status();
+  internal::MarkContextOnly(*root);
   Expression expression;
   expression.text_ = std::string(text);
   expression.root_ = std::make_shared<const internal::Node>(*std::move(root));

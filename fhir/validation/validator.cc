@@ -1,5 +1,7 @@
 #include "fhir/validation/validator.h"
 
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <set>
 #include <string>
@@ -127,14 +129,24 @@ void Emit(std::vector<Issue>& issues, size_t dropped, const ValidationOptions& o
     const Issue& issue = issues[i];
     repeated[i] = !seen.emplace(issue.severity, issue.expression, issue.diagnostics).second;
   }
-  size_t emitted = 0;
+  // Over the limit, errors go first, then warnings, then information; the order is kept.
+  auto rank = [](Severity s) { return s == Severity::kFatal ? 0 : static_cast<int>(s) - 1; };
+  std::array<size_t, 3> per_rank{};
+  for (size_t i = 0; i < issues.size(); ++i) {
+    if (!repeated[i]) ++per_rank[rank(issues[i].severity)];
+  }
+  std::array<size_t, 3> quota{};
+  size_t left = options.max_issues;
+  for (size_t r = 0; r < quota.size(); ++r) {
+    quota[r] = std::min(left, per_rank[r]);
+    left -= quota[r];
+    dropped += per_rank[r] - quota[r];
+  }
   for (size_t i = 0; i < issues.size(); ++i) {
     if (repeated[i]) continue;
-    if (emitted == options.max_issues) {
-      ++dropped;
-      continue;
-    }
-    ++emitted;
+    size_t& q = quota[rank(issues[i].severity)];
+    if (q == 0) continue;
+    --q;
     sink.Report(std::move(issues[i]));
   }
   if (dropped > 0) {

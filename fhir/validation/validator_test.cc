@@ -199,6 +199,18 @@ TEST(Validator, ProfileOfAnotherTypeIsAnError) {
   EXPECT_TRUE(f.Has(Severity::kError, "Patient", "constrains Observation")) << f.Dump();
 }
 
+TEST(Validator, ErrorsSurviveTheCapOverAFloodOfWarnings) {
+  std::string text = R"({"resourceType":"Patient","contained":[)";
+  for (int i = 0; i < 3000; ++i) {
+    text += std::string(i ? "," : "") + R"({"resourceType":"Basic","id":"b)" + std::to_string(i) +
+            R"(","code":{"text":"x"}})";
+  }
+  text += R"(],"generalPractitioner":[{"reference":"#b0"}]})";
+  Found f = Check(text);  // 3001 dom-6 warnings, one dom-3 error
+  EXPECT_TRUE(f.Has(Severity::kError, "Patient", "dom-3")) << f.issues.size();
+  EXPECT_EQ(f.issues.size(), 1001u);
+}
+
 TEST(Validator, IssuesAreCapped) {
   std::string text = R"({"resourceType":"Patient","name":[)";
   for (int i = 0; i < 50; ++i) text += std::string(i ? "," : "") + R"({"famly":"x"})";

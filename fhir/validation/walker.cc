@@ -66,10 +66,15 @@ const ElementDef* BaseElement(std::string_view path) {
 }
 
 void Walker::Report(Severity severity, IssueType type, std::string diagnostics) {
-  if (issues_.size() >= options_.max_issues * 2 + 16) {
+  // Memory stays bounded on hostile input; errors have their own allowance so that a flood of
+  // warnings never hides one (Emit() puts errors first).
+  bool error = severity == Severity::kError || severity == Severity::kFatal;
+  size_t& recorded = error ? recorded_errors_ : recorded_others_;
+  if (recorded >= options_.max_issues + 16) {
     ++dropped_;
     return;
   }
+  ++recorded;
   issues_.push_back(Issue{severity, type, path_, std::move(diagnostics)});
 }
 

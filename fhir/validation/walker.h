@@ -118,6 +118,8 @@ class Walker {
   std::vector<Issue>& issues_;
   std::string path_;
   size_t dropped_ = 0;  // issues not recorded beyond the cap
+  size_t recorded_errors_ = 0;
+  size_t recorded_others_ = 0;
 
  public:
   size_t dropped() const { return dropped_; }
