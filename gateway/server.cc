@@ -53,6 +53,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   validate.limits.max_bytes = options.max_message_bytes;
   std::unique_ptr<GatewayServer> server(new GatewayServer());
   server->validation_ = std::make_unique<ValidationService>(validate);
+  EpdTranslationOptions translation;
+  translation.limits = validate.limits;
+  server->epd_translation_ = std::make_unique<EpdTranslationService>(translation);
 
   // Both are process-wide switches read when a ServerBuilder is constructed.
   grpc::EnableDefaultHealthCheckService(true);
@@ -61,6 +64,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.RegisterService(server->validation_.get());
+  builder.RegisterService(server->epd_translation_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "fhir/json/parser.h"
 #include "gateway/dev_certs.h"
+#include "gateway/epd_translation_service.h"
 #include "gateway/validation_service.h"
 
 namespace zorgbrug::gateway {
@@ -62,6 +63,7 @@ class GatewayServer {
   GatewayServer() = default;
 
   std::unique_ptr<ValidationService> validation_;
+  std::unique_ptr<EpdTranslationService> epd_translation_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;

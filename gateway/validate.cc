@@ -97,24 +97,31 @@ v1::Severity ToProto(fhir::Severity severity) {
   return v1::SEVERITY_UNSPECIFIED;
 }
 
-void FillResponse(std::span<const fhir::Issue> issues, bool readable, bool strict,
-                  v1::ValidateResponse& response) {
+void FillIssues(std::span<const fhir::Issue> issues,
+                google::protobuf::RepeatedPtrField<v1::Issue>& typed_issues,
+                v1::IssueCounts& counts, std::string& operation_outcome_json) {
   const fhir::json::Document outcome = fhir::MakeOperationOutcome(issues);
-  response.set_operation_outcome_json(fhir::json::Write(outcome.root()));
+  operation_outcome_json = fhir::json::Write(outcome.root());
   // Read back from the OperationOutcome so that issues[i] is exactly OperationOutcome.issue[i],
   // including the "no issues" information issue R4 requires.
-  v1::IssueCounts& counts = *response.mutable_counts();
   counts.Clear();
-  response.clear_issues();
+  typed_issues.Clear();
   for (const Issue& issue : fhir::IssuesFromOperationOutcome(outcome.root())) {
-    v1::Issue& typed = *response.add_issues();
+    v1::Issue& typed = *typed_issues.Add();
     typed.set_severity(ToProto(issue.severity));
     typed.set_code(std::string(fhir::IssueTypeCode(issue.type)));
     typed.set_expression(issue.expression);
     typed.set_diagnostics(issue.diagnostics);
     Count(issue.severity, counts);
   }
+}
+
+void FillResponse(std::span<const fhir::Issue> issues, bool readable, bool strict,
+                  v1::ValidateResponse& response) {
+  FillIssues(issues, *response.mutable_issues(), *response.mutable_counts(),
+             *response.mutable_operation_outcome_json());
   (void)strict;  // strictness already decided the severities (unknown elements and profiles)
+  const v1::IssueCounts& counts = response.counts();
   response.set_valid(readable && counts.fatal() == 0 && counts.error() == 0);
 }
 

@@ -62,4 +62,10 @@ void FillResponse(std::span<const fhir::Issue> issues, bool readable, bool stric
 
 v1::Severity ToProto(fhir::Severity severity);
 
+// Fills typed issues, their counts and the OperationOutcome JSON from `issues` (shared by every
+// service that answers with findings).
+void FillIssues(std::span<const fhir::Issue> issues,
+                google::protobuf::RepeatedPtrField<v1::Issue>& typed_issues,
+                v1::IssueCounts& counts, std::string& operation_outcome_json);
+
 }  // namespace zorgbrug::gateway

@@ -179,6 +179,8 @@ TEST_F(GatewayServerTest, ReflectionListsTheServices) {
   ASSERT_TRUE(services.ok()) << services.status();
   EXPECT_NE(std::find(services->begin(), services->end(), "zorgbrug.v1.Validation"),
             services->end());
+  EXPECT_NE(std::find(services->begin(), services->end(), "zorgbrug.v1.EpdTranslation"),
+            services->end());
   EXPECT_NE(std::find(services->begin(), services->end(), "grpc.health.v1.Health"),
             services->end());
 }

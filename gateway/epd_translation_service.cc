@@ -1,0 +1,88 @@
+#include "gateway/epd_translation_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <string>
+
+#include "gateway/error_table.h"
+#include "gateway/rich_status.h"
+#include "gateway/validate.h"
+
+namespace zorgbrug::gateway {
+namespace {
+
+constexpr size_t kMaxStatusDetailsBytes = 4096;
+
+template <typename Response>
+grpc::Status StatusOf(const TranslationResult<Response>& result) {
+  if (!result.rejection) return grpc::Status::OK;
+  grpc::StatusCode code = MappingFor(result.rejection->type).grpc_code;
+  if (code == grpc::StatusCode::OK) code = grpc::StatusCode::INVALID_ARGUMENT;
+  std::string message = ShortIssueMessage(*result.rejection);
+  std::string details = EncodeStatusDetails(code, message, result.response);
+  if (details.size() > kMaxStatusDetailsBytes) {
+    Response compact;
+    fhir::Issue decisive = *result.rejection;
+    decisive.diagnostics = CutUtf8(decisive.diagnostics, 256);
+    FillIssues({&decisive, 1}, *compact.mutable_issues(), *compact.mutable_counts(),
+               *compact.mutable_operation_outcome_json());
+    details = EncodeStatusDetails(code, message, compact);
+  }
+  return grpc::Status(code, std::move(message), std::move(details));
+}
+
+// Runs `handle` at the RPC boundary: nothing below throws by design, but a bad_alloc must not
+// take the server down. Logs carry the method, the status and the counts, never content.
+template <typename Handle>
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const char* method,
+                                Handle handle) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  grpc::Status status;
+  try {
+    status = handle();
+  } catch (const std::exception& e) {
+    spdlog::error("{}: internal error: {}", method, e.what());
+    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  } catch (...) {
+    spdlog::error("{}: internal error (unknown exception)", method);
+    status = grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
+  }
+  spdlog::log(status.ok() ? spdlog::level::debug : spdlog::level::info, "{}: {}", method,
+              GrpcCodeName(status.error_code()));
+  reactor->Finish(status);
+  return reactor;
+}
+
+}  // namespace
+
+EpdTranslationOptions EpdTranslationService::CallOptions() const {
+  EpdTranslationOptions options = options_;
+  options.new_uuid = NewUuid;
+  options.now = CurrentInstant();
+  return options;
+}
+
+grpc::ServerUnaryReactor* EpdTranslationService::ToFhir(grpc::CallbackServerContext* context,
+                                                        const v1::ToFhirRequest* request,
+                                                        v1::ToFhirResponse* response) {
+  return Serve(context, "ToFhir", [&] {
+    auto result = TranslateToFhir(*request, CallOptions());
+    grpc::Status status = StatusOf(result);
+    if (status.ok()) *response = std::move(result.response);
+    return status;
+  });
+}
+
+grpc::ServerUnaryReactor* EpdTranslationService::FromFhir(grpc::CallbackServerContext* context,
+                                                          const v1::FromFhirRequest* request,
+                                                          v1::FromFhirResponse* response) {
+  return Serve(context, "FromFhir", [&] {
+    auto result = TranslateFromFhir(*request, CallOptions());
+    grpc::Status status = StatusOf(result);
+    if (status.ok()) *response = std::move(result.response);
+    return status;
+  });
+}
+
+}  // namespace zorgbrug::gateway
