@@ -12,24 +12,18 @@
 namespace zorgbrug::gateway {
 namespace {
 
-constexpr size_t kMaxStatusDetailsBytes = 4096;
-
 template <typename Response>
 grpc::Status StatusOf(const TranslationResult<Response>& result) {
   if (!result.rejection) return grpc::Status::OK;
-  grpc::StatusCode code = MappingFor(result.rejection->type).grpc_code;
-  if (code == grpc::StatusCode::OK) code = grpc::StatusCode::INVALID_ARGUMENT;
-  std::string message = ShortIssueMessage(*result.rejection);
-  std::string details = EncodeStatusDetails(code, message, result.response);
-  if (details.size() > kMaxStatusDetailsBytes) {
-    Response compact;
+  return RejectionStatus(*result.rejection, result.response, [&result] {
+    // Only the decisive issue, its diagnostics cut: always under the bound.
+    auto compact = std::make_unique<Response>();
     fhir::Issue decisive = *result.rejection;
     decisive.diagnostics = CutUtf8(decisive.diagnostics, 256);
-    FillIssues({&decisive, 1}, *compact.mutable_issues(), *compact.mutable_counts(),
-               *compact.mutable_operation_outcome_json());
-    details = EncodeStatusDetails(code, message, compact);
-  }
-  return grpc::Status(code, std::move(message), std::move(details));
+    FillIssues({&decisive, 1}, *compact->mutable_issues(), *compact->mutable_counts(),
+               *compact->mutable_operation_outcome_json());
+    return compact;
+  });
 }
 
 // Runs `handle` at the RPC boundary: nothing below throws by design, but a bad_alloc must not

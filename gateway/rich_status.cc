@@ -1,5 +1,7 @@
 #include "gateway/rich_status.h"
 
+#include "gateway/error_table.h"
+
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/unknown_field_set.h>
 
@@ -45,6 +47,19 @@ bool UnpackStatusDetail(std::string_view details, google::protobuf::Message& out
     if (any.ParseFromString(field.length_delimited()) && any.UnpackTo(&out)) return true;
   }
   return false;
+}
+
+grpc::Status RejectionStatus(
+    const fhir::Issue& rejection, const google::protobuf::Message& response,
+    const std::function<std::unique_ptr<google::protobuf::Message>()>& compact) {
+  grpc::StatusCode code = MappingFor(rejection.type).grpc_code;
+  if (code == grpc::StatusCode::OK) code = grpc::StatusCode::INVALID_ARGUMENT;
+  std::string message = ShortIssueMessage(rejection);
+  std::string details = EncodeStatusDetails(code, message, response);
+  if (details.size() > kMaxStatusDetailsBytes) {
+    details = EncodeStatusDetails(code, message, *compact());
+  }
+  return grpc::Status(code, std::move(message), std::move(details));
 }
 
 }  // namespace zorgbrug::gateway

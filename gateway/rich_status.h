@@ -6,11 +6,15 @@
 // unpack it with their standard status helpers. google/rpc/status.proto is not installed with
 // Debian's gRPC, so the three fields are written and read directly; the wire format is the same.
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <google/protobuf/message.h>
 #include <grpcpp/support/status.h>
+
+#include "fhir/issues.h"
 
 namespace zorgbrug::gateway {
 
@@ -23,6 +27,18 @@ grpc::Status MakeRichStatus(grpc::StatusCode code, std::string message,
 // Serialized google.rpc.Status as described above.
 std::string EncodeStatusDetails(grpc::StatusCode code, std::string_view message,
                                 const google::protobuf::Message& detail);
+
+// Bound on the serialized google.rpc.Status in the grpc-status-details-bin trailer. It is sent
+// base64-encoded, and common clients refuse trailers over 8 KiB (grpc-java's default).
+inline constexpr size_t kMaxStatusDetailsBytes = 4096;
+
+// The status of a refused request: the error table's code for `rejection`'s issue type
+// (INVALID_ARGUMENT when the table says OK), ShortIssueMessage(rejection) as the message, and
+// `response` as rich details; when those exceed kMaxStatusDetailsBytes, what `compact` returns is
+// attached instead.
+grpc::Status RejectionStatus(
+    const fhir::Issue& rejection, const google::protobuf::Message& response,
+    const std::function<std::unique_ptr<google::protobuf::Message>()>& compact);
 
 // Unpacks into `out` the first detail in `details` (a serialized google.rpc.Status) whose type is
 // out's type. Returns false when `details` is not a google.rpc.Status or holds no such detail.

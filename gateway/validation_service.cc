@@ -11,9 +11,6 @@
 namespace zorgbrug::gateway {
 namespace {
 
-// Bound on the serialized google.rpc.Status in the grpc-status-details-bin trailer. It is sent
-// base64-encoded, and common clients refuse trailers over 8 KiB (grpc-java's default).
-constexpr size_t kMaxStatusDetailsBytes = 4096;
 constexpr size_t kMaxAttachedTextBytes = 256;
 
 // Status for a call whose client has gone or whose deadline has passed.
@@ -47,14 +44,9 @@ v1::ValidateResponse CompactResponse(const ValidationResult& result) {
 
 grpc::Status StatusFor(const ValidationResult& result) {
   if (!result.rejection) return grpc::Status::OK;
-  grpc::StatusCode code = MappingFor(result.rejection->type).grpc_code;
-  if (code == grpc::StatusCode::OK) code = grpc::StatusCode::INVALID_ARGUMENT;
-  std::string message = ShortIssueMessage(*result.rejection);
-  std::string details = EncodeStatusDetails(code, message, result.response);
-  if (details.size() > kMaxStatusDetailsBytes) {
-    details = EncodeStatusDetails(code, message, CompactResponse(result));
-  }
-  return grpc::Status(code, std::move(message), std::move(details));
+  return RejectionStatus(*result.rejection, result.response, [&result] {
+    return std::make_unique<v1::ValidateResponse>(CompactResponse(result));
+  });
 }
 
 grpc::ServerUnaryReactor* ValidationService::Validate(grpc::CallbackServerContext* context,

@@ -8,51 +8,16 @@
 
 #include "adapters/epd/bundle_io.h"
 #include "adapters/epd/families.h"
+#include "adapters/epd/test_util.h"
 #include "fhir/validation/validator.h"
 
 namespace zorgbrug::adapters::epd::internal {
 namespace {
 
+using namespace ::zorgbrug::adapters::epd::testutil;  // NOLINT: test helpers
+
 using google::protobuf::TextFormat;
 using google::protobuf::util::MessageDifferencer;
-
-constexpr char kBase[] = "https://epd.hospital.example.be/fhir/NamingSystem";
-
-MappingContext TestContext() {
-  MappingContext context;
-  auto counter = std::make_shared<int>(0);
-  context.new_uuid = [counter] {
-    char buffer[40];
-    std::snprintf(buffer, sizeof(buffer), "00000000-0000-4000-8000-%012d", ++*counter);
-    return std::string(buffer);
-  };
-  context.local_key_system_base = kBase;
-  return context;
-}
-
-// Stands in for the patient family: a Patient with the local-key identifier, registered "p1".
-void AddPatient(BundleWriter& out) {
-  BundleWriter::Entry patient = out.Add("Patient");
-  fhir::json::Value identifier = AppendObject(out.doc(), patient.resource, "identifier");
-  SetString(out.doc(), identifier, "system", std::string(kBase) + "/patient");
-  SetString(out.doc(), identifier, "value", "p1");
-  out.Register("Patient|p1", patient.full_url);
-}
-
-const fhir::json::Value* FindResource(const fhir::json::Document& doc, std::string_view type) {
-  for (const fhir::json::Value& entry : doc.root().Find("entry")->items()) {
-    const fhir::json::Value* resource = entry.Find("resource");
-    if (resource->FindString("resourceType") == type) return resource;
-  }
-  return nullptr;
-}
-
-bool HasError(const fhir::IssueCollector& issues, std::string_view expression) {
-  for (const fhir::Issue& issue : issues.issues()) {
-    if (issue.severity == fhir::Severity::kError && issue.expression == expression) return true;
-  }
-  return false;
-}
 
 constexpr char kAdmission[] = R"pb(
   local_key: "e1"
@@ -86,7 +51,7 @@ TEST(EncounterToFhir, MapsAdmissionAndRoundTrips) {
   ASSERT_TRUE(TextFormat::ParseFromString(kAdmission, &encounter));
   fhir::json::Document doc;
   BundleWriter out(doc, context);
-  AddPatient(out);
+  AddPatient(out, "p1");
   fhir::IssueCollector issues;
   EncounterToFhir(encounter, "encounters[0]", out, issues);
   EXPECT_FALSE(issues.HasErrors());
@@ -143,7 +108,7 @@ TEST(EncounterToFhir, PlannedNeedsNoStart) {
                                           &encounter));
   fhir::json::Document doc;
   BundleWriter out(doc, context);
-  AddPatient(out);
+  AddPatient(out, "p1");
   fhir::IssueCollector issues;
   EncounterToFhir(encounter, "encounters[0]", out, issues);
   EXPECT_TRUE(issues.issues().empty());
@@ -166,7 +131,7 @@ TEST(EncounterToFhir, RefusesDischargeBeforeAdmission) {
   encounter.mutable_end()->set_seconds(encounter.start().seconds() - 60);
   fhir::json::Document doc;
   BundleWriter out(doc, context);
-  AddPatient(out);
+  AddPatient(out, "p1");
   fhir::IssueCollector issues;
   EncounterToFhir(encounter, "encounters[1]", out, issues);
   EXPECT_TRUE(HasError(issues, "encounters[1].end"));
@@ -182,7 +147,7 @@ TEST(EncounterToFhir, RefusesMissingPatientAndUnspecifiedCodes) {
                                           &encounter));
   fhir::json::Document doc;
   BundleWriter out(doc, context);
-  AddPatient(out);
+  AddPatient(out, "p1");
   fhir::IssueCollector issues;
   EncounterToFhir(encounter, "encounters[2]", out, issues);
   EXPECT_TRUE(HasError(issues, "encounters[2].patient_local_key"));
@@ -200,7 +165,7 @@ TEST(EncounterToFhir, NamesTheBadAttendingField) {
   encounter.mutable_attending(1)->mutable_role()->set_code("persunknown");
   fhir::json::Document doc;
   BundleWriter out(doc, context);
-  AddPatient(out);
+  AddPatient(out, "p1");
   fhir::IssueCollector issues;
   EncounterToFhir(encounter, "encounters[0]", out, issues);
   EXPECT_TRUE(HasError(issues, "encounters[0].attending[1].role.code"));
@@ -212,7 +177,7 @@ TEST(EncounterFromFhir, ReportsUnmappedElements) {
   ASSERT_TRUE(TextFormat::ParseFromString(kAdmission, &encounter));
   fhir::json::Document doc;
   BundleWriter out(doc, context);
-  AddPatient(out);
+  AddPatient(out, "p1");
   fhir::IssueCollector issues;
   EncounterToFhir(encounter, "encounters[0]", out, issues);
   fhir::json::Value* resource = const_cast<fhir::json::Value*>(FindResource(doc, "Encounter"));

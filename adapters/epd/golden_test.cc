@@ -17,12 +17,19 @@
 #include <string>
 
 #include "adapters/epd/epd.h"
+#include "adapters/epd/test_util.h"
 #include "fhir/json/parser.h"
 #include "fhir/json/writer.h"
 #include "fhir/validation/validator.h"
 
 namespace zorgbrug::adapters::epd {
 namespace {
+
+using testutil::Dump;
+
+constexpr char kGoldenBase[] = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
+
+MappingContext TestContext() { return testutil::TestContext(kGoldenBase); }
 
 std::string Read(const std::string& path) {
   std::ifstream in(path);
@@ -31,31 +38,10 @@ std::string Read(const std::string& path) {
   return text.str();
 }
 
-MappingContext TestContext() {
-  auto counter = std::make_shared<int>(0);
-  MappingContext context;
-  context.new_uuid = [counter] {
-    char id[40];
-    std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", ++*counter);
-    return std::string(id);
-  };
-  context.local_key_system_base = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
-  return context;
-}
-
 v1::EpdRecord Load(const std::string& path) {
   v1::EpdRecord record;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(Read(path), &record)) << path;
   return record;
-}
-
-std::string Dump(const fhir::IssueCollector& issues) {
-  std::string out;
-  for (const fhir::Issue& i : issues.issues()) {
-    out += std::string(fhir::SeverityCode(i.severity)) + " " + i.expression + ": " + i.diagnostics +
-           "\n";
-  }
-  return out;
 }
 
 class Golden : public testing::TestWithParam<const char*> {};

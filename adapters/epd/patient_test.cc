@@ -14,24 +14,16 @@
 
 #include "adapters/epd/bundle_io.h"
 #include "adapters/epd/families.h"
+#include "adapters/epd/test_util.h"
 #include "fhir/json/parser.h"
 #include "fhir/validation/validator.h"
 
 namespace zorgbrug::adapters::epd::internal {
 namespace {
 
-namespace json = fhir::json;
+using namespace ::zorgbrug::adapters::epd::testutil;  // NOLINT: test helpers
 
-MappingContext Context() {
-  auto counter = std::make_shared<int>(0);
-  return MappingContext{[counter] {
-                          char buffer[40];
-                          std::snprintf(buffer, sizeof(buffer), "00000000-0000-4000-8000-%012d",
-                                        ++*counter);
-                          return std::string(buffer);
-                        },
-                        "https://epd.example.be/fhir/NamingSystem"};
-}
+namespace json = fhir::json;
 
 v1::Patient Parse(const std::string& text) {
   v1::Patient patient;
@@ -40,7 +32,7 @@ v1::Patient Parse(const std::string& text) {
 }
 
 json::Document ToFhir(const v1::Patient& patient, fhir::IssueCollector& issues) {
-  MappingContext context = Context();
+  MappingContext context = TestContext("https://epd.example.be/fhir/NamingSystem");
   json::Document doc;
   BundleWriter out(doc, context);
   PatientToFhir(patient, "patients[0]", out, issues);
@@ -48,7 +40,7 @@ json::Document ToFhir(const v1::Patient& patient, fhir::IssueCollector& issues) 
 }
 
 v1::Patient FromFhir(const json::Value& root, fhir::IssueCollector& issues) {
-  MappingContext context = Context();
+  MappingContext context = TestContext("https://epd.example.be/fhir/NamingSystem");
   BundleReader in(root);
   v1::Patient out;
   for (const BundleReader::Resource& r : in.resources()) {
@@ -58,15 +50,6 @@ v1::Patient FromFhir(const json::Value& root, fhir::IssueCollector& issues) {
     }
   }
   return out;
-}
-
-std::string Describe(const fhir::IssueCollector& issues) {
-  std::string text;
-  for (const fhir::Issue& i : issues.issues()) {
-    text += std::string(fhir::SeverityCode(i.severity)) + " " + i.expression + ": " +
-            i.diagnostics + "\n";
-  }
-  return text;
 }
 
 // The value at a dotted path with indexes ("entry[0].resource.identifier[1].system"), or nullptr.
@@ -96,13 +79,13 @@ std::string Text(const json::Value& root, std::string_view path) {
 json::Document CheckRoundTrip(const v1::Patient& patient) {
   fhir::IssueCollector to_issues;
   json::Document doc = ToFhir(patient, to_issues);
-  EXPECT_FALSE(to_issues.HasErrors()) << Describe(to_issues);
+  EXPECT_FALSE(to_issues.HasErrors()) << Dump(to_issues);
   fhir::IssueCollector validation;
   fhir::validation::Validate(doc.root(), {}, validation);
-  EXPECT_FALSE(validation.HasErrors()) << Describe(validation);
+  EXPECT_FALSE(validation.HasErrors()) << Dump(validation);
   fhir::IssueCollector from_issues;
   v1::Patient back = FromFhir(doc.root(), from_issues);
-  EXPECT_FALSE(from_issues.HasErrors()) << Describe(from_issues);
+  EXPECT_FALSE(from_issues.HasErrors()) << Dump(from_issues);
   std::string diff;
   google::protobuf::util::MessageDifferencer differencer;
   differencer.ReportDifferencesToString(&diff);
@@ -164,7 +147,7 @@ TEST(PatientTest, SsinBornAfter2000) {
 TEST(PatientTest, PrintedSsinIsNormalised) {
   fhir::IssueCollector issues;
   json::Document doc = ToFhir(Parse(R"pb(local_key: "P-3" ssin: "85.07.30-033.28")pb"), issues);
-  EXPECT_FALSE(issues.HasErrors()) << Describe(issues);
+  EXPECT_FALSE(issues.HasErrors()) << Dump(issues);
   EXPECT_EQ(Text(doc.root(), "entry[0].resource.identifier[1].value"), "85073003328");
 }
 
@@ -285,17 +268,10 @@ TEST(PatientTest, GeneralPractitioner) {
             Text(doc.root(), "entry[1].fullUrl"));
 }
 
-bool HasError(const fhir::IssueCollector& issues, std::string_view expression) {
-  for (const fhir::Issue& i : issues.issues()) {
-    if (i.severity == fhir::Severity::kError && i.expression == expression) return true;
-  }
-  return false;
-}
-
 TEST(PatientTest, InvalidSsinIsAnErrorWithoutTheNumber) {
   fhir::IssueCollector issues;
   ToFhir(Parse(R"pb(local_key: "P-10" ssin: "85073003329")pb"), issues);
-  EXPECT_TRUE(HasError(issues, "patients[0].ssin")) << Describe(issues);
+  EXPECT_TRUE(HasError(issues, "patients[0].ssin")) << Dump(issues);
   for (const fhir::Issue& i : issues.issues()) {
     EXPECT_EQ(i.diagnostics.find("85073003329"), std::string::npos) << i.diagnostics;
   }
@@ -306,13 +282,13 @@ TEST(PatientTest, NoSsinAndNoLocalIdentifierIsAnError) {
   ToFhir(Parse(R"pb(local_key: "P-11"
                     names { family: "X" })pb"),
          issues);
-  EXPECT_TRUE(HasError(issues, "patients[0].local_identifiers")) << Describe(issues);
+  EXPECT_TRUE(HasError(issues, "patients[0].local_identifiers")) << Dump(issues);
 }
 
 TEST(PatientTest, MissingLocalKeyIsAnError) {
   fhir::IssueCollector issues;
   ToFhir(Parse(R"pb(ssin: "85073003328")pb"), issues);
-  EXPECT_TRUE(HasError(issues, "patients[0].local_key")) << Describe(issues);
+  EXPECT_TRUE(HasError(issues, "patients[0].local_key")) << Dump(issues);
 }
 
 TEST(PatientTest, ThreeLetterCountryIsAnError) {
@@ -321,7 +297,7 @@ TEST(PatientTest, ThreeLetterCountryIsAnError) {
                     ssin: "85073003328"
                     addresses { country: "BEL" })pb"),
          issues);
-  EXPECT_TRUE(HasError(issues, "patients[0].addresses[0].country")) << Describe(issues);
+  EXPECT_TRUE(HasError(issues, "patients[0].addresses[0].country")) << Dump(issues);
 }
 
 TEST(PatientTest, LegacySsinSystemIsAccepted) {
@@ -339,13 +315,13 @@ TEST(PatientTest, LegacySsinSystemIsAccepted) {
 }
 
 TEST(PatientTest, FromFhirReportsUnmappedElements) {
-  std::ifstream file("/work/shared/fhir-be/patient-care/example/Patient-patient1.json");
+  std::ifstream file(SharedFile("fhir-be/patient-care/example/Patient-patient1.json"));
   if (!file) GTEST_SKIP() << "Patient-patient1.json is absent";
   std::stringstream text;
   text << file.rdbuf();
   fhir::IssueCollector issues;
   std::optional<json::Document> doc = json::Parse(text.str(), {}, issues);
-  ASSERT_TRUE(doc.has_value()) << Describe(issues);
+  ASSERT_TRUE(doc.has_value()) << Dump(issues);
   v1::Patient patient = FromFhir(doc->root(), issues);
   EXPECT_EQ(patient.names(0).family(), "Doe");
   EXPECT_EQ(patient.gender(), v1::GENDER_FEMALE);
@@ -353,9 +329,9 @@ TEST(PatientTest, FromFhirReportsUnmappedElements) {
   for (const fhir::Issue& i : issues.issues()) {
     text_reported |= i.severity == fhir::Severity::kInformation && i.expression == "Patient.text";
   }
-  EXPECT_TRUE(text_reported) << Describe(issues);
+  EXPECT_TRUE(text_reported) << Dump(issues);
   // The example has no EPD local key.
-  EXPECT_TRUE(HasError(issues, "Patient.identifier")) << Describe(issues);
+  EXPECT_TRUE(HasError(issues, "Patient.identifier")) << Dump(issues);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "adapters/epd/bundle_io.h"
 #include "adapters/epd/families.h"
+#include "adapters/epd/test_util.h"
 #include "fhir/issues.h"
 #include "fhir/json/parser.h"
 #include "fhir/validation/validator.h"
@@ -16,29 +17,10 @@
 namespace zorgbrug::adapters::epd::internal {
 namespace {
 
-constexpr char kBase[] = "https://epd.hospital.example.be/fhir/NamingSystem";
-constexpr char kExample[] =
-    "/work/shared/fhir-be/pregnancy-status/example/Observation-ex-pregnancy-status-contained.json";
+using namespace ::zorgbrug::adapters::epd::testutil;  // NOLINT: test helpers
 
-MappingContext Context() {
-  auto counter = std::make_shared<int>(0);
-  return MappingContext{[counter] {
-                          char buffer[40];
-                          std::snprintf(buffer, sizeof(buffer), "00000000-0000-4000-8000-%012d",
-                                        ++*counter);
-                          return std::string(buffer);
-                        },
-                        kBase};
-}
-
-// Adds a minimal Patient with the EPD key, as the patient family would, and registers it.
-void AddPatient(BundleWriter& out, const std::string& key) {
-  BundleWriter::Entry e = out.Add("Patient");
-  fhir::json::Value id = AppendObject(out.doc(), e.resource, "identifier");
-  SetString(out.doc(), id, "system", std::string(kBase) + "/patient");
-  SetString(out.doc(), id, "value", key);
-  out.Register("Patient|" + key, e.full_url);
-}
+const std::string kExample =
+    SharedFile("fhir-be/pregnancy-status/example/Observation-ex-pregnancy-status-contained.json");
 
 v1::Date MakeDate(int y, int m, int d) {
   v1::Date date;
@@ -59,16 +41,9 @@ v1::Pregnancy Ongoing(int fetuses) {
   return p;
 }
 
-bool HasError(const fhir::IssueCollector& issues, const std::string& expression) {
-  for (const fhir::Issue& i : issues.issues()) {
-    if (i.severity == fhir::Severity::kError && i.expression == expression) return true;
-  }
-  return false;
-}
-
 // Maps `p` to FHIR, validates the Bundle and maps it back; expects no errors and equality.
 void ExpectRoundTrip(const v1::Pregnancy& p) {
-  MappingContext context = Context();
+  MappingContext context = TestContext();
   fhir::json::Document doc;
   BundleWriter out(doc, context);
   AddPatient(out, "mother-1");
@@ -124,7 +99,7 @@ TEST(PregnancyTest, EndedWithLiveBirthLinksChildAndRoundTrips) {
 }
 
 TEST(PregnancyTest, EddBeforeLmpIsAnError) {
-  MappingContext context = Context();
+  MappingContext context = TestContext();
   fhir::json::Document doc;
   BundleWriter out(doc, context);
   AddPatient(out, "mother-1");
@@ -136,7 +111,7 @@ TEST(PregnancyTest, EddBeforeLmpIsAnError) {
 }
 
 TEST(PregnancyTest, TooManyFetusesAndEndBeforeLmpAreErrors) {
-  MappingContext context = Context();
+  MappingContext context = TestContext();
   fhir::json::Document doc;
   BundleWriter out(doc, context);
   AddPatient(out, "mother-1");
@@ -149,7 +124,7 @@ TEST(PregnancyTest, TooManyFetusesAndEndBeforeLmpAreErrors) {
 }
 
 TEST(PregnancyTest, MissingPatientAndChildAreErrors) {
-  MappingContext context = Context();
+  MappingContext context = TestContext();
   fhir::json::Document doc;
   BundleWriter out(doc, context);
   v1::Pregnancy p = Ongoing(1);
@@ -173,7 +148,7 @@ TEST(PregnancyTest, ReadsBelgianExample) {
   BundleReader in(doc->root());
   fhir::IssueCollector issues;
   v1::Pregnancy p;
-  PregnancyFromFhir(in.resources()[0], in, Context(), p, issues);
+  PregnancyFromFhir(in.resources()[0], in, TestContext(), p, issues);
   EXPECT_FALSE(issues.HasErrors());
   EXPECT_EQ(p.expected_delivery_date().year(), 2026);
   EXPECT_EQ(p.expected_delivery_date().month(), 9);

@@ -1,0 +1,88 @@
+#pragma once
+
+// Test support shared by the EPD adapter's tests: a deterministic MappingContext, a stand-in for
+// the patient family, lookups in a built Bundle, issue checks and validation. Not part of the
+// library.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "adapters/epd/bundle_io.h"
+#include "adapters/epd/epd.h"
+#include "fhir/issues.h"
+#include "fhir/validation/validator.h"
+
+namespace zorgbrug::adapters::epd::testutil {
+
+inline constexpr char kBase[] = "https://epd.hospital.example.be/fhir/NamingSystem";
+
+// UUIDs 00000000-0000-4000-8000-000000000001, ...002, ... in call order.
+inline MappingContext TestContext(std::string base = kBase) {
+  auto counter = std::make_shared<int>(0);
+  MappingContext context;
+  context.new_uuid = [counter] {
+    char buffer[40];
+    std::snprintf(buffer, sizeof(buffer), "00000000-0000-4000-8000-%012d", ++*counter);
+    return std::string(buffer);
+  };
+  context.local_key_system_base = std::move(base);
+  return context;
+}
+
+// Stands in for the patient family: a Patient with the EPD key identifier, registered by `key`.
+inline void AddPatient(internal::BundleWriter& out, const std::string& key) {
+  internal::BundleWriter::Entry patient = out.Add("Patient");
+  fhir::json::Value identifier = internal::AppendObject(out.doc(), patient.resource, "identifier");
+  internal::SetString(out.doc(), identifier, "system",
+                      out.context().local_key_system_base + "/patient");
+  internal::SetString(out.doc(), identifier, "value", key);
+  out.Register("Patient|" + key, patient.full_url);
+}
+
+// The first entry resource of `type` in a Bundle document, or nullptr.
+inline const fhir::json::Value* FindResource(const fhir::json::Document& doc,
+                                             std::string_view type) {
+  for (const fhir::json::Value& entry : doc.root().Find("entry")->items()) {
+    const fhir::json::Value* resource = entry.Find("resource");
+    if (resource->FindString("resourceType") == type) return resource;
+  }
+  return nullptr;
+}
+
+inline bool HasError(const fhir::IssueCollector& issues, std::string_view expression) {
+  for (const fhir::Issue& issue : issues.issues()) {
+    if (issue.severity == fhir::Severity::kError && issue.expression == expression) return true;
+  }
+  return false;
+}
+
+// One line per issue: "<severity> <expression>: <diagnostics>".
+inline std::string Dump(const fhir::IssueCollector& issues) {
+  std::string out;
+  for (const fhir::Issue& i : issues.issues()) {
+    out += std::string(fhir::SeverityCode(i.severity)) + " " + i.expression + ": " + i.diagnostics +
+           "\n";
+  }
+  return out;
+}
+
+// Validates `root` against the R4 base and the profiles it claims; fails on any error.
+inline void ExpectValid(const fhir::json::Value& root) {
+  fhir::IssueCollector sink;
+  fhir::validation::Validate(root, {}, sink);
+  for (const fhir::Issue& issue : sink.issues()) {
+    EXPECT_NE(issue.severity, fhir::Severity::kError)
+        << issue.expression << ": " << issue.diagnostics;
+  }
+}
+
+// A file of ../shared (the build's ZORGBRUG_SHARED_DIR).
+inline std::string SharedFile(std::string_view relative) {
+  return std::string(ZORGBRUG_SHARED_DIR) + "/" + std::string(relative);
+}
+
+}  // namespace zorgbrug::adapters::epd::testutil
