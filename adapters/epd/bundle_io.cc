@@ -217,6 +217,29 @@ void ReportUnmapped(const json::Value& object, std::string_view expression,
   }
 }
 
+std::string LocalKeyOf(const json::Value& resource, std::string_view system,
+                       std::string_view expression, fhir::IssueSink& issues) {
+  if (const json::Value* ids = resource.Find("identifier"); ids != nullptr && ids->IsArray()) {
+    for (const json::Value& id : ids->items()) {
+      if (id.FindString("system") == system && !id.FindString("value").empty()) {
+        return std::string(id.FindString("value"));
+      }
+    }
+  }
+  std::string where = std::string(expression) + ".identifier";
+  std::string_view id = resource.FindString("id");
+  if (id.empty()) {
+    Report(issues, fhir::Severity::kError, fhir::IssueType::kRequired, where,
+           "neither an identifier with the EPD's key system " + std::string(system) +
+               " nor a resource id: the record needs a key");
+    return {};
+  }
+  Report(issues, fhir::Severity::kInformation, fhir::IssueType::kInformational, where,
+         "no identifier with the EPD's key system " + std::string(system) +
+             "; the resource id is used as the local key");
+  return std::string(id);
+}
+
 void Report(fhir::IssueSink& issues, fhir::Severity severity, fhir::IssueType type,
             std::string expression, std::string diagnostics) {
   issues.Report(fhir::Issue{severity, type, std::move(expression), std::move(diagnostics)});

@@ -81,6 +81,12 @@ std::string DateText(const v1::Date& d);
 bool ParseInstant(std::string_view text, google::protobuf::Timestamp& out);
 bool ParseDate(std::string_view text, v1::Date& out);
 
+// The EPD key of `resource`: the value of its identifier with `system`; for FHIR from another
+// system, which has no such identifier, its resource id stands in (reported as information at
+// `expression`.identifier). Empty, with an error at `expression`.identifier, when it has neither.
+std::string LocalKeyOf(const fhir::json::Value& resource, std::string_view system,
+                       std::string_view expression, fhir::IssueSink& issues);
+
 // Reports every member of `object` whose name is not in `mapped` as an information issue at
 // `expression` + "." + name: the EpdRecord has no place for it ("resourceType" is always mapped).
 void ReportUnmapped(const fhir::json::Value& object, std::string_view expression,

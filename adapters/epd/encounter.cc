@@ -191,10 +191,7 @@ void ReadLocalKey(const json::Value& encounter, const std::string& path,
       Unmapped(issues, Indexed(path, "identifier", i), "this identifier");
     }
   }
-  if (out.local_key().empty()) {
-    Error(issues, IssueType::kRequired, path + ".identifier",
-          "no identifier with the EPD's encounter key system");
-  }
+  if (out.local_key().empty()) out.set_local_key(LocalKeyOf(encounter, system, path, issues));
 }
 
 void ReadCodes(const json::Value& encounter, const std::string& path, v1::Encounter& out,
@@ -254,15 +251,10 @@ void ReadSubject(const json::Value& encounter, const std::string& path, const Bu
   const BundleReader::Resource* patient =
       Follow(*subject, path + ".subject", "Patient", in, issues);
   if (patient == nullptr) return;
-  const std::string system = context.local_key_system_base + "/patient";
-  for (const json::Value& identifier : Items(patient->value, "identifier")) {
-    if (identifier.FindString("system") == system) {
-      out.set_patient_local_key(std::string(identifier.FindString("value")));
-      return;
-    }
-  }
-  Error(issues, IssueType::kRequired, patient->expression + ".identifier",
-        "the patient has no identifier with the EPD's patient key system");
+  // The same key PatientFromFhir gives that Patient (its resource id when it has no EPD key).
+  fhir::IssueCollector already_reported;  // PatientFromFhir reports the fallback once
+  out.set_patient_local_key(LocalKeyOf(patient->value, context.local_key_system_base + "/patient",
+                                       patient->expression, already_reported));
 }
 
 void ReadParticipants(const json::Value& encounter, const std::string& path, const BundleReader& in,

@@ -87,6 +87,46 @@ INSTANTIATE_TEST_SUITE_P(
                     "twins_born", "full_perinatal_record", "organisation_known_by_cbe_only"),
     [](const testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
+// FHIR from another system (an official R4 example, without the EPD's key identifiers): mapped to
+// a record and back, every element the record carries comes back unchanged, the rest was reported.
+TEST(EpdAdapterForeignFhir, KeepsWhatTheRecordCarriesAndReportsTheRest) {
+  const std::string path = testutil::SharedFile("fhir-r4-examples/Patient-example.json");
+  std::string text = Read(path);
+  if (text.empty()) GTEST_SKIP() << "not found: " << path;
+  fhir::IssueCollector parse;
+  std::optional<fhir::json::Document> foreign =
+      fhir::json::Parse(text, fhir::json::ParseLimits{}, parse);
+  ASSERT_TRUE(foreign.has_value());
+  fhir::IssueCollector reading;
+  v1::EpdRecord record = FromFhir(foreign->root(), TestContext(), reading);
+  EXPECT_FALSE(reading.HasErrors()) << Dump(reading);
+  ASSERT_EQ(record.patients_size(), 1);
+  EXPECT_EQ(record.patients(0).local_key(), "example");  // the resource id stands in
+  bool telecom_reported = false;
+  for (const fhir::Issue& issue : reading.issues()) {
+    telecom_reported = telecom_reported || issue.expression.starts_with("Patient.telecom");
+  }
+  EXPECT_TRUE(telecom_reported) << Dump(reading);
+
+  fhir::IssueCollector writing;
+  fhir::json::Document again = ToFhir(record, TestContext(), writing);
+  EXPECT_FALSE(writing.HasErrors()) << Dump(writing);
+  const fhir::json::Value& in = foreign->root();
+  const fhir::json::Value& out = *again.root().Find("entry")->items()[0].Find("resource");
+  EXPECT_TRUE(fhir::json::Equal(*out.Find("birthDate"), *in.Find("birthDate")));
+  EXPECT_TRUE(fhir::json::Equal(*out.Find("gender"), *in.Find("gender")));
+  const fhir::json::Value& name_in = in.Find("name")->items()[0];
+  const fhir::json::Value& name_out = out.Find("name")->items()[0];
+  EXPECT_TRUE(fhir::json::Equal(*name_out.Find("family"), *name_in.Find("family")));
+  EXPECT_TRUE(fhir::json::Equal(*name_out.Find("given"), *name_in.Find("given")));
+  const fhir::json::Value& address_in = in.Find("address")->items()[0];
+  const fhir::json::Value& address_out = out.Find("address")->items()[0];
+  for (const char* member : {"line", "city", "postalCode"}) {
+    ASSERT_NE(address_out.Find(member), nullptr) << member;
+    EXPECT_TRUE(fhir::json::Equal(*address_out.Find(member), *address_in.Find(member))) << member;
+  }
+}
+
 struct BadCase {
   const char* fixture;
   const char* expression;  // where the error must be

@@ -319,8 +319,7 @@ void ReadIdentifiers(const json::Value& resource, const std::string& expression,
     ReportUnmapped(ids[i], path, {"system", "value", "assigner"}, issues);
   }
   if (out.local_key().empty()) {
-    Report(issues, Severity::kError, fhir::IssueType::kRequired, expression + ".identifier",
-           "no identifier with the EPD's patient local-key system");
+    out.set_local_key(LocalKeyOf(resource, local_system, expression, issues));
   }
 }
 

@@ -330,8 +330,11 @@ TEST(PatientTest, FromFhirReportsUnmappedElements) {
     text_reported |= i.severity == fhir::Severity::kInformation && i.expression == "Patient.text";
   }
   EXPECT_TRUE(text_reported) << Dump(issues);
-  // The example has no EPD local key.
-  EXPECT_TRUE(HasError(issues, "Patient.identifier")) << Dump(issues);
+  // The example has no EPD local key: its resource id stands in, and that is said.
+  EXPECT_EQ(patient.local_key(), "patient1");
+  EXPECT_FALSE(HasError(issues, "Patient.identifier")) << Dump(issues);
+  // Its SSIN 99999999999 is no national number (month 99): refused at its location.
+  EXPECT_TRUE(HasError(issues, "Patient.identifier[0].value")) << Dump(issues);
 }
 
 }  // namespace

@@ -226,16 +226,14 @@ std::string PatientKey(const json::Value& object, const std::string& expression,
   const BundleReader::Resource* patient = in.Resolve(subject->FindString("reference"));
   if (patient != nullptr && patient->value.FindString("resourceType") == "Patient") {
     in.MarkUsed(*patient);
-    if (const json::Value* ids = patient->value.Find("identifier")) {
-      for (const json::Value& id : ids->items()) {
-        if (id.FindString("system") == context.local_key_system_base + "/patient") {
-          return std::string(id.FindString("value"));
-        }
-      }
-    }
+    // The same key PatientFromFhir gives that Patient (its resource id when it has no EPD key).
+    fhir::IssueCollector already_reported;
+    std::string key = LocalKeyOf(patient->value, context.local_key_system_base + "/patient",
+                                 patient->expression, already_reported);
+    if (!key.empty()) return key;
   }
   Report(issues, fhir::Severity::kWarning, fhir::IssueType::kValue, expression + ".subject",
-         "the subject is not a Patient of the input with an EPD local key; the key is left empty");
+         "the subject is not a Patient of the input with an EPD key or id; the key is left empty");
   return {};
 }
 
@@ -355,6 +353,10 @@ void ReadHeader(const BundleReader::Resource& obs, const MappingContext& context
              "an identifier other than the EPD's pregnancy key was not mapped");
       }
     }
+  }
+  if (out.local_key().empty()) {
+    out.set_local_key(
+        LocalKeyOf(v, context.local_key_system_base + "/pregnancy", obs.expression, issues));
   }
   if (v.FindString("status") != "final") {
     Info(issues, obs.expression + ".status", "only final statuses are carried; status dropped");
