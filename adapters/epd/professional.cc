@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/cd_hcparty.h"
 #include "adapters/epd/families.h"
 #include "fhir/identifiers.h"
 
@@ -26,154 +27,6 @@ constexpr std::string_view kPractitionerRoleProfile =
     "https://www.ehealth.fgov.be/standards/fhir/core/StructureDefinition/be-practitionerrole";
 constexpr std::string_view kOrganizationProfile =
     "https://www.ehealth.fgov.be/standards/fhir/core/StructureDefinition/be-organization";
-// CD-HCPARTY, the 2.x URI (BePractitionerRole.code / BeOrganization.type slice), and the 1.x URI
-// accepted on input.
-constexpr std::string_view kCdHcpartySystem =
-    "https://www.ehealth.fgov.be/standards/fhir/core/CodeSystem/cd-hcparty";
-constexpr std::string_view kLegacyCdHcpartySystem =
-    "https://www.ehealth.fgov.be/standards/fhir/CodeSystem/cd-hcparty";
-
-// The CD-HCPARTY codes the adapter accepts. Hand-copied (sorted) from every concept of
-// /work/shared/fhir-be/core-legacy-1x/CodeSystem-cd-hcparty.json (CodeSystem version 1.1.0, 123
-// codes), plus the two 2.x codes the contract names that the 1.x file lacks:
-// "persgeneralphysician" and "persgynecologistobstetrics" (proto/zorgbrug/v1/epd.proto
-// HcPartyCode and docs/DOMAIN.md section 3).
-constexpr std::array<std::string_view, 125> kCdHcpartyCodes = {
-    "application",
-    "certificateholder",
-    "deptalgology",
-    "deptanatomopathology",
-    "deptanesthesiology",
-    "deptbacteriology",
-    "deptcardiacsurgery",
-    "deptcardiology",
-    "deptchildandadolescentpsychiatry",
-    "deptdentistry",
-    "deptdermatology",
-    "deptdiabetology",
-    "deptdietetics",
-    "deptemergency",
-    "deptendocrinology",
-    "deptgastroenterology",
-    "deptgeneralpractice",
-    "deptgenetics",
-    "deptgeriatry",
-    "deptgynecology",
-    "depthandsurgery",
-    "depthematology",
-    "deptinfectiousdisease",
-    "deptintensivecare",
-    "deptkinesitherapy",
-    "deptlaboratory",
-    "deptmajorburns",
-    "deptmaxillofacialsurgery",
-    "deptmedicine",
-    "deptmolecularbiology",
-    "deptneonatalogy",
-    "deptnephrology",
-    "deptneurology",
-    "deptneurosurgery",
-    "deptnte",
-    "deptnuclear",
-    "deptnursing",
-    "deptnutritiondietetics",
-    "deptobstetrics",
-    "deptoccupationaltherapy",
-    "deptoncology",
-    "deptophtalmology",
-    "deptorthopedy",
-    "deptpalliativecare",
-    "deptpediatricintensivecare",
-    "deptpediatricsurgery",
-    "deptpediatry",
-    "deptpharmacy",
-    "deptphysicalmedecine",
-    "deptphysiotherapy",
-    "deptplasticandreparatorysurgery",
-    "deptpneumology",
-    "deptpodiatry",
-    "deptpsychiatry",
-    "deptpsychology",
-    "deptradiology",
-    "deptradiotherapy",
-    "deptrevalidation",
-    "deptrheumatology",
-    "deptsenology",
-    "deptsocialservice",
-    "deptspeechtherapy",
-    "deptsportsmedecine",
-    "deptstomatology",
-    "deptsurgery",
-    "deptthoracicsurgery",
-    "depttoxicology",
-    "depttropicalmedecine",
-    "depturology",
-    "deptvascularsurgery",
-    "deptvisceraldigestiveabdominalsurgery",
-    "groupofnurses",
-    "groupofphysiciansdifferentaddress",
-    "groupofphysicianssameaddress",
-    "guardpost",
-    "hub",
-    "orghospital",
-    "orginsurance",
-    "orglaboratory",
-    "orgpharmacy",
-    "orgpolyclinic",
-    "orgpractice",
-    "orgprevention",
-    "orgprimaryhealthcarecenter",
-    "orgpsychiatriccarehome",
-    "orgpublichealth",
-    "orgretirementhome",
-    "orgrevalidationcenter",
-    "orgshelteredliving",
-    "patient",
-    "persadministrative",
-    "persambulancefirstaid",
-    "persaudician",
-    "persaudiologist",
-    "persbiologist",
-    "perscaregiver",
-    "persclinicalorthopedagogist",
-    "persclinicalpsychologist",
-    "persdentist",
-    "persdietician",
-    "perseducator",
-    "perslogopedist",
-    "persmidwife",
-    "persnurse",
-    "persoccupationaltherapist",
-    "persoptician",
-    "persoraldentalhygienist",
-    "persorthoptist",
-    "persorthotist",
-    "persparamedical",
-    "perspatientdriver",
-    "perspharmacist",
-    "perspharmacistclinicalbiologist",
-    "perspharmacyassistant",
-    "persphysician",
-    "persphysiotherapist",
-    "perspodologist",
-    "perspracticalnurse",
-    "perspsychologist",
-    "perssocialworker",
-    "perstechnician",
-    "perstrussmaker",
-    // Not in the 1.x file; named by epd.proto and DOMAIN.md section 3.
-    "persgeneralphysician",
-    "persgynecologistobstetrics",
-};
-
-bool KnownHcparty(std::string_view code) {
-  return std::find(kCdHcpartyCodes.begin(), kCdHcpartyCodes.end(), code) != kCdHcpartyCodes.end();
-}
-
-bool IsCdHcparty(std::string_view system) {
-  return system == kCdHcpartySystem || system == kLegacyCdHcpartySystem;
-}
-
 void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
   Report(issues, Severity::kError, type, std::move(expression), std::move(text));
 }
@@ -195,7 +48,7 @@ void SetHcpartyConcept(json::Document& doc, json::Value& resource, std::string_v
                        std::string_view code) {
   json::Value codeable = AppendObject(doc, resource, name);
   json::Value codings = doc.Set(codeable, "coding", doc.MakeArray());
-  doc.Append(codings, Coding(doc, kCdHcpartySystem, code));
+  doc.Append(codings, Coding(doc, common::kCdHcpartySystem, code));
 }
 
 std::string_view NameUseCode(v1::NameUse use) {
@@ -288,7 +141,8 @@ bool CheckProfessional(const v1::Professional& professional, const std::string& 
           "a name is required (BePractitioner name 1..*)");
     ok = false;
   }
-  if (!professional.role().code().empty() && !KnownHcparty(professional.role().code())) {
+  if (!professional.role().code().empty() &&
+      !common::IsKnownCdHcpartyCode(professional.role().code())) {
     Error(issues, IssueType::kCodeInvalid, field + ".role.code",
           "the role is not a CD-HCPARTY code the adapter knows");
     ok = false;
@@ -365,7 +219,7 @@ std::string ReadHcparty(const json::Value& resource, std::string_view path, std:
     const std::string at = Indexed(path, member, i);
     std::span<const json::Value> codings = Items(concepts[i], "coding");
     for (size_t j = 0; j < codings.size(); ++j) {
-      if (IsCdHcparty(codings[j].FindString("system")) && found.empty()) {
+      if (common::IsCdHcpartySystem(codings[j].FindString("system")) && found.empty()) {
         found = codings[j].FindString("code");
         ReportUnmapped(codings[j], Indexed(at, "coding", j), {"system", "code", "display"}, issues);
       } else {
@@ -459,7 +313,8 @@ std::string OrganisationToFhir(const v1::Organisation& organisation, const std::
       ok = false;
     }
   }
-  if (!organisation.type().code().empty() && !KnownHcparty(organisation.type().code())) {
+  if (!organisation.type().code().empty() &&
+      !common::IsKnownCdHcpartyCode(organisation.type().code())) {
     Error(issues, IssueType::kCodeInvalid, field + ".type.code",
           "the type is not a CD-HCPARTY code the adapter knows");
     ok = false;

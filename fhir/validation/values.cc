@@ -1,13 +1,8 @@
 // The checks of one value against its element definition: required bindings, fixed and pattern
 // values, reference targets, and extensions against the extension profiles the tables know.
 
-#include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
-#include <unordered_map>
 
-#include "fhir/json/parser.h"
 #include "fhir/validation/be_core.h"
 #include "fhir/validation/value_match.h"
 #include "fhir/validation/walker.h"
