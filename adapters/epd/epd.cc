@@ -1,7 +1,7 @@
 #include "adapters/epd/epd.h"
 
 #include "absl/strings/str_cat.h"
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/epd/families.h"
 
 namespace zorgbrug::adapters::epd {

@@ -3,25 +3,16 @@
 // The EPD adapter (adapters/epd/README.md): pure mappings between the typed EPD messages of
 // proto/zorgbrug/v1/epd.proto and BIHR-style FHIR R4 (HL7 Belgium profiles).
 
-#include <functional>
-#include <string>
-
+#include "adapters/common/mapping_context.h"
 #include "fhir/issues.h"
 #include "fhir/json/value.h"
 #include "zorgbrug/v1/epd.pb.h"
 
 namespace zorgbrug::adapters::epd {
 
-// What a mapping needs from outside, passed in so that mappings stay pure (STYLE.md rule 3).
-struct MappingContext {
-  // A fresh random UUID per call, lowercase 8-4-4-4-12 ("6c1a2a9e-8a4b-4c43-9e47-6f1b8c1e0001"):
-  // resource ids and the entries' fullUrl "urn:uuid:<uuid>". Tests pass a counter.
-  std::function<std::string()> new_uuid;
-  // The namespace URI of the EPD's own keys (Patient.local_key, Encounter.local_key, ...), e.g.
-  // "https://epd.hospital.example.be/fhir/NamingSystem". The keys travel as identifiers with the
-  // systems "<base>/patient", "<base>/encounter" and "<base>/pregnancy".
-  std::string local_key_system_base;
-};
+// What a mapping needs from outside (adapters/common/mapping_context.h): the UUID source and the
+// namespace of the EPD's own keys.
+using MappingContext = common::MappingContext;
 
 // Maps `record` to a FHIR R4 Bundle of type "collection", one entry per resource with fullUrl
 // "urn:uuid:...", references between them by those fullUrls. Bad input (an invalid SSIN, an

@@ -7,11 +7,31 @@
 
 #include <string>
 
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
+#include "adapters/common/professional.h"
+#include "adapters/epd/epd.h"
 #include "fhir/issues.h"
 #include "zorgbrug/v1/epd.pb.h"
 
 namespace zorgbrug::adapters::epd::internal {
+
+// The shared Bundle I/O and professional mapping (adapters/common/).
+using common::AppendObject;
+using common::BundleReader;
+using common::BundleWriter;
+using common::Coding;
+using common::DateText;
+using common::InstantText;
+using common::LocalKeyOf;
+using common::OrganisationFromFhir;
+using common::OrganisationToFhir;
+using common::ParseDate;
+using common::ParseInstant;
+using common::ProfessionalFromFhir;
+using common::ProfessionalToFhir;
+using common::Report;
+using common::ReportUnmapped;
+using common::SetString;
 
 // patient.cc — Patient (BePatient) with its RelatedPersons; registers "Patient|<local_key>". The
 // general practitioner goes through ProfessionalToFhir.
@@ -19,21 +39,6 @@ void PatientToFhir(const v1::Patient& patient, const std::string& field, BundleW
                    fhir::IssueSink& issues);
 void PatientFromFhir(const BundleReader::Resource& patient, const BundleReader& in,
                      const MappingContext& context, v1::Patient& out, fhir::IssueSink& issues);
-
-// professional.cc — Practitioner (BePractitioner), once per NIHDI number, and a PractitionerRole
-// (BePractitionerRole) when a role or organisation is given; Organization (BeOrganization), once
-// per NIHDI/CBE number. Each returns the fullUrl to refer to (the PractitionerRole when one was
-// made), or empty when the input was refused.
-std::string ProfessionalToFhir(const v1::Professional& professional, const std::string& field,
-                               BundleWriter& out, fhir::IssueSink& issues);
-std::string OrganisationToFhir(const v1::Organisation& organisation, const std::string& field,
-                               BundleWriter& out, fhir::IssueSink& issues);
-// `resource` is a Practitioner or a PractitionerRole (whose practitioner and organization are
-// followed).
-void ProfessionalFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
-                          v1::Professional& out, fhir::IssueSink& issues);
-void OrganisationFromFhir(const BundleReader::Resource& organization, const BundleReader& in,
-                          v1::Organisation& out, fhir::IssueSink& issues);
 
 // encounter.cc — Encounter; its subject is the registered "Patient|<patient_local_key>".
 void EncounterToFhir(const v1::Encounter& encounter, const std::string& field, BundleWriter& out,

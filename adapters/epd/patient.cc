@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/epd/families.h"
 #include "fhir/identifiers.h"
 

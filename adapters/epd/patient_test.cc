@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/epd/families.h"
 #include "adapters/epd/test_util.h"
 #include "fhir/json/parser.h"

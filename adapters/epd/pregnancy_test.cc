@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/epd/families.h"
 #include "adapters/epd/test_util.h"
 #include "fhir/issues.h"

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/epd/families.h"
 #include "adapters/epd/test_util.h"
 #include "fhir/json/parser.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/epd/epd.h"
 #include "fhir/issues.h"
 #include "fhir/validation/validator.h"
@@ -34,12 +34,12 @@ inline MappingContext TestContext(std::string base = kBase) {
 }
 
 // Stands in for the patient family: a Patient with the EPD key identifier, registered by `key`.
-inline void AddPatient(internal::BundleWriter& out, const std::string& key) {
-  internal::BundleWriter::Entry patient = out.Add("Patient");
-  fhir::json::Value identifier = internal::AppendObject(out.doc(), patient.resource, "identifier");
-  internal::SetString(out.doc(), identifier, "system",
+inline void AddPatient(common::BundleWriter& out, const std::string& key) {
+  common::BundleWriter::Entry patient = out.Add("Patient");
+  fhir::json::Value identifier = common::AppendObject(out.doc(), patient.resource, "identifier");
+  common::SetString(out.doc(), identifier, "system",
                       out.context().local_key_system_base + "/patient");
-  internal::SetString(out.doc(), identifier, "value", key);
+  common::SetString(out.doc(), identifier, "value", key);
   out.Register("Patient|" + key, patient.full_url);
 }
 

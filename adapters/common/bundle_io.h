@@ -1,8 +1,8 @@
 #pragma once
 
-// Internal: building the output Bundle and reading an input one. Every family's mapping
-// (patient.cc, professional.cc, encounter.cc, pregnancy.cc) writes through a BundleWriter and reads
-// through a BundleReader.
+// Building an adapter's output Bundle and reading an input one, shared by the adapters: every
+// mapping writes through a BundleWriter and reads through a BundleReader, with the small builders
+// below.
 
 #include <initializer_list>
 #include <map>
@@ -10,10 +10,13 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/epd/epd.h"
+#include "adapters/common/mapping_context.h"
+#include "fhir/issues.h"
 #include "fhir/json/value.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "zorgbrug/v1/common.pb.h"
 
-namespace zorgbrug::adapters::epd::internal {
+namespace zorgbrug::adapters::common {
 
 class BundleWriter {
  public:
@@ -96,4 +99,4 @@ void ReportUnmapped(const fhir::json::Value& object, std::string_view expression
 void Report(fhir::IssueSink& issues, fhir::Severity severity, fhir::IssueType type,
             std::string expression, std::string diagnostics);
 
-}  // namespace zorgbrug::adapters::epd::internal
+}  // namespace zorgbrug::adapters::common

@@ -1,6 +1,4 @@
-// Professional -> Practitioner (BePractitioner) + PractitionerRole (BePractitionerRole), and
-// Organisation -> Organization (BeOrganization), both directions. The mapping table is in
-// adapters/epd/README.md.
+#include "adapters/common/professional.h"
 
 #include <algorithm>
 #include <array>
@@ -10,10 +8,9 @@
 #include <string_view>
 
 #include "adapters/common/cd_hcparty.h"
-#include "adapters/epd/families.h"
 #include "fhir/identifiers.h"
 
-namespace zorgbrug::adapters::epd::internal {
+namespace zorgbrug::adapters::common {
 namespace {
 
 namespace json = fhir::json;
@@ -407,4 +404,4 @@ void OrganisationFromFhir(const BundleReader::Resource& organization, const Bund
   ReportUnmapped(value, path, {"id", "meta", "identifier", "name", "type"}, issues);
 }
 
-}  // namespace zorgbrug::adapters::epd::internal
+}  // namespace zorgbrug::adapters::common

@@ -1,11 +1,11 @@
-#include "adapters/epd/bundle_io.h"
+#include "adapters/common/bundle_io.h"
 
 #include <cstdio>
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
 
-namespace zorgbrug::adapters::epd::internal {
+namespace zorgbrug::adapters::common {
 
 namespace json = fhir::json;
 
@@ -245,4 +245,4 @@ void Report(fhir::IssueSink& issues, fhir::Severity severity, fhir::IssueType ty
   issues.Report(fhir::Issue{severity, type, std::move(expression), std::move(diagnostics)});
 }
 
-}  // namespace zorgbrug::adapters::epd::internal
+}  // namespace zorgbrug::adapters::common

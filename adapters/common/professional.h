@@ -1,0 +1,32 @@
+#pragma once
+
+// Professional -> Practitioner (BePractitioner) + PractitionerRole (BePractitionerRole), and
+// Organisation -> Organization (BeOrganization), both directions; shared by every adapter that
+// names a professional (the EPD's attending staff, a screening's performer, a consultation's
+// participants). The mapping table is in adapters/epd/README.md. `field` is the proto field path
+// of the message being mapped ("patients[0].general_practitioner"), the prefix of every issue's
+// expression for bad input.
+
+#include <string>
+
+#include "adapters/common/bundle_io.h"
+#include "fhir/issues.h"
+#include "zorgbrug/v1/epd.pb.h"
+
+namespace zorgbrug::adapters::common {
+
+// Practitioner once per NIHDI number, and a PractitionerRole when a role or organisation is given;
+// Organization once per NIHDI/CBE number. Each returns the fullUrl to refer to (the
+// PractitionerRole when one was made), or empty when the input was refused.
+std::string ProfessionalToFhir(const v1::Professional& professional, const std::string& field,
+                               BundleWriter& out, fhir::IssueSink& issues);
+std::string OrganisationToFhir(const v1::Organisation& organisation, const std::string& field,
+                               BundleWriter& out, fhir::IssueSink& issues);
+// `resource` is a Practitioner or a PractitionerRole (whose practitioner and organization are
+// followed).
+void ProfessionalFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
+                          v1::Professional& out, fhir::IssueSink& issues);
+void OrganisationFromFhir(const BundleReader::Resource& organization, const BundleReader& in,
+                          v1::Organisation& out, fhir::IssueSink& issues);
+
+}  // namespace zorgbrug::adapters::common
