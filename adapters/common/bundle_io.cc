@@ -210,9 +210,10 @@ void ReportUnmapped(const json::Value& object, std::string_view expression,
     bool known = base == "resourceType";
     for (std::string_view k : mapped) known = known || k == base;
     if (!known) {
-      Report(issues, fhir::Severity::kInformation, fhir::IssueType::kInformational,
-             std::string(expression) + "." + std::string(name),
-             "'" + std::string(name) + "' has no counterpart in the EPD record and was not mapped");
+      Report(
+          issues, fhir::Severity::kInformation, fhir::IssueType::kInformational,
+          std::string(expression) + "." + std::string(name),
+          "'" + std::string(name) + "' has no counterpart in the typed message and was not mapped");
     }
   }
 }
@@ -238,6 +239,15 @@ std::string LocalKeyOf(const json::Value& resource, std::string_view system,
          "no identifier with the EPD's key system " + std::string(system) +
              "; the resource id is used as the local key");
   return std::string(id);
+}
+
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  std::string out;
+  out.reserve(size);
+  for (std::string_view part : parts) out.append(part);
+  return out;
 }
 
 void Report(fhir::IssueSink& issues, fhir::Severity severity, fhir::IssueType type,

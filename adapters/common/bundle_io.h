@@ -95,6 +95,10 @@ std::string LocalKeyOf(const fhir::json::Value& resource, std::string_view syste
 void ReportUnmapped(const fhir::json::Value& object, std::string_view expression,
                     std::initializer_list<std::string_view> mapped, fhir::IssueSink& issues);
 
+// Concatenates std::string_views (Debian's abseil has its own string_view, which absl::StrCat
+// needs); numbers go through std::to_string first.
+std::string Cat(std::initializer_list<std::string_view> parts);
+
 // Reports `diagnostics` at `expression` with `severity` and `type`.
 void Report(fhir::IssueSink& issues, fhir::Severity severity, fhir::IssueType type,
             std::string expression, std::string diagnostics);

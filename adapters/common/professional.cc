@@ -30,7 +30,7 @@ void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std:
 
 void Unmapped(fhir::IssueSink& issues, std::string expression, std::string_view what) {
   Report(issues, Severity::kInformation, IssueType::kInformational, std::move(expression),
-         std::string(what) + " has no counterpart in the EPD record and was not mapped");
+         std::string(what) + " has no counterpart in the typed message and was not mapped");
 }
 
 void AddIdentifier(json::Document& doc, json::Value& resource, IdentifierKind kind,
@@ -261,6 +261,23 @@ const BundleReader::Resource* Follow(const json::Value& value, std::string_view 
   return target;
 }
 
+// The PractitionerRole of `practitioner` with `organization` (either may be empty) and `role`;
+// `practitioner` itself when there is neither role nor organisation.
+std::string RoleFor(const std::string& practitioner, const std::string& organization,
+                    std::string_view role_code, BundleWriter& out) {
+  if (role_code.empty() && organization.empty()) return practitioner;
+  json::Document& doc = out.doc();
+  BundleWriter::Entry role = out.Add("PractitionerRole", kPractitionerRoleProfile);
+  json::Value reference = doc.Set(role.resource, "practitioner", doc.MakeObject());
+  SetString(doc, reference, "reference", practitioner);
+  if (!organization.empty()) {
+    json::Value org = doc.Set(role.resource, "organization", doc.MakeObject());
+    SetString(doc, org, "reference", organization);
+  }
+  if (!role_code.empty()) SetHcpartyConcept(doc, role.resource, "code", role_code);
+  return role.full_url;
+}
+
 }  // namespace
 
 std::string ProfessionalToFhir(const v1::Professional& professional, const std::string& field,
@@ -272,21 +289,52 @@ std::string ProfessionalToFhir(const v1::Professional& professional, const std::
                                    out, issues);
     if (organization.empty()) return {};
   }
-  std::string practitioner = PractitionerFor(professional, out);
-  if (professional.role().code().empty() && organization.empty()) return practitioner;
+  return RoleFor(PractitionerFor(professional, out), organization, professional.role().code(), out);
+}
 
-  json::Document& doc = out.doc();
-  BundleWriter::Entry role = out.Add("PractitionerRole", kPractitionerRoleProfile);
-  json::Value reference = doc.Set(role.resource, "practitioner", doc.MakeObject());
-  SetString(doc, reference, "reference", practitioner);
-  if (!organization.empty()) {
-    json::Value org = doc.Set(role.resource, "organization", doc.MakeObject());
-    SetString(doc, org, "reference", organization);
+std::string WelfareWorkerToFhir(const v1::WelfareWorker& worker, const std::string& field,
+                                BundleWriter& out, fhir::IssueSink& issues) {
+  bool ok = true;
+  if (worker.identifier().system().empty() || worker.identifier().value().empty()) {
+    Error(issues, IssueType::kRequired, field + ".identifier",
+          "the worker's identifier (system and value) is required");
+    ok = false;
   }
-  if (!professional.role().code().empty()) {
-    SetHcpartyConcept(doc, role.resource, "code", professional.role().code());
+  if (!HasName(worker.name())) {
+    Error(issues, IssueType::kRequired, field + ".name",
+          "a name is required (BePractitioner name 1..*)");
+    ok = false;
   }
-  return role.full_url;
+  if (!worker.role().code().empty() && !common::IsKnownCdHcpartyCode(worker.role().code())) {
+    Error(issues, IssueType::kCodeInvalid, field + ".role.code",
+          "the role is not a CD-HCPARTY code the adapter knows");
+    ok = false;
+  }
+  if (!ok) return {};
+  std::string organization;
+  if (!worker.organisation_number().empty()) {
+    organization =
+        OrganizationFor(worker.organisation_number(), field + ".organisation_number", out, issues);
+    if (organization.empty()) return {};
+  }
+  const std::string key =
+      "Practitioner|" + worker.identifier().system() + "|" + worker.identifier().value();
+  const std::string* practitioner = out.Find(key);
+  if (practitioner == nullptr) {
+    json::Document& doc = out.doc();
+    BundleWriter::Entry entry = out.Add("Practitioner", kPractitionerProfile);
+    json::Value identifier = AppendObject(doc, entry.resource, "identifier");
+    SetString(doc, identifier, "system", worker.identifier().system());
+    SetString(doc, identifier, "value", worker.identifier().value());
+    if (!worker.identifier().assigner().empty()) {
+      json::Value assigner = doc.Set(identifier, "assigner", doc.MakeObject());
+      SetString(doc, assigner, "display", worker.identifier().assigner());
+    }
+    SetName(doc, entry.resource, worker.name());
+    out.Register(key, entry.full_url);
+    practitioner = out.Find(key);
+  }
+  return RoleFor(*practitioner, organization, worker.role().code(), out);
 }
 
 std::string OrganisationToFhir(const v1::Organisation& organisation, const std::string& field,
@@ -339,23 +387,36 @@ std::string OrganisationToFhir(const v1::Organisation& organisation, const std::
   return entry.full_url;
 }
 
-void ProfessionalFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
-                          v1::Professional& out, fhir::IssueSink& issues) {
+namespace {
+
+// Reads a Practitioner, or a PractitionerRole with its practitioner (through `read_practitioner`),
+// organisation number and CD-HCPARTY role.
+template <typename ReadPractitionerFn>
+void ReadPerson(const BundleReader::Resource& resource, const BundleReader& in,
+                ReadPractitionerFn read_practitioner, std::string& organisation_number,
+                std::string& role_code, fhir::IssueSink& issues) {
   in.MarkUsed(resource);
   const json::Value& value = resource.value;
   if (value.FindString("resourceType") == "Practitioner") {
-    ReadPractitioner(resource, in, out, issues);
+    read_practitioner(resource);
     return;
   }
   const std::string& path = resource.expression;
   if (const auto* practitioner = Follow(value, path, "practitioner", "Practitioner", in, issues)) {
-    ReadPractitioner(*practitioner, in, out, issues);
+    read_practitioner(*practitioner);
   } else if (value.Find("practitioner") == nullptr) {
     Error(issues, IssueType::kRequired, path + ".practitioner",
           "the PractitionerRole names no practitioner");
   }
   if (const auto* org = Follow(value, path, "organization", "Organization", in, issues)) {
-    in.MarkUsed(*org);
+    // Only the number travels with the person. An Organization that says more (a name, a type)
+    // stays unused unless another mapping reads it, so that the adapter reports it, never drops it.
+    bool number_only = true;
+    for (const json::Member& m : org->value.members()) {
+      number_only = number_only && (m.name == "resourceType" || m.name == "id" ||
+                                    m.name == "meta" || m.name == "identifier");
+    }
+    if (number_only) in.MarkUsed(*org);
     std::string number = ReadIdentifier(
         org->value, org->expression, {IdentifierKind::kNihdi, IdentifierKind::kNihdiOrganization},
         /*report=*/false, issues);
@@ -367,12 +428,72 @@ void ProfessionalFromFhir(const BundleReader::Resource& resource, const BundleRe
       Error(issues, IssueType::kRequired, org->expression + ".identifier",
             "the organisation has neither a NIHDI nor a CBE number");
     }
-    out.set_organisation_nihdi(number);
+    organisation_number = std::move(number);
   }
-  if (std::string role = ReadHcparty(value, path, "code", issues); !role.empty()) {
-    out.mutable_role()->set_code(std::move(role));
-  }
+  role_code = ReadHcparty(value, path, "code", issues);
   ReportUnmapped(value, path, {"id", "meta", "practitioner", "organization", "code"}, issues);
+}
+
+}  // namespace
+
+void ProfessionalFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
+                          v1::Professional& out, fhir::IssueSink& issues) {
+  std::string role;
+  ReadPerson(
+      resource, in,
+      [&](const BundleReader::Resource& practitioner) {
+        ReadPractitioner(practitioner, in, out, issues);
+      },
+      *out.mutable_organisation_nihdi(), role, issues);
+  if (!role.empty()) out.mutable_role()->set_code(std::move(role));
+}
+
+void WelfareWorkerFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
+                           v1::WelfareWorker& out, fhir::IssueSink& issues) {
+  auto read_practitioner = [&](const BundleReader::Resource& practitioner) {
+    in.MarkUsed(practitioner);
+    const json::Value& value = practitioner.value;
+    std::span<const json::Value> identifiers = Items(value, "identifier");
+    for (size_t i = 0; i < identifiers.size(); ++i) {
+      if (i > 0 || identifiers[i].FindString("value").empty()) {
+        Unmapped(issues, Indexed(practitioner.expression, "identifier", i), "this identifier");
+        continue;
+      }
+      const json::Value& id = identifiers[i];
+      out.mutable_identifier()->set_system(std::string(id.FindString("system")));
+      out.mutable_identifier()->set_value(std::string(id.FindString("value")));
+      if (const json::Value* assigner = id.Find("assigner")) {
+        out.mutable_identifier()->set_assigner(std::string(assigner->FindString("display")));
+        ReportUnmapped(*assigner, Indexed(practitioner.expression, "identifier", i) + ".assigner",
+                       {"display"}, issues);
+      }
+      ReportUnmapped(id, Indexed(practitioner.expression, "identifier", i),
+                     {"system", "value", "assigner"}, issues);
+    }
+    if (out.identifier().value().empty()) {
+      Error(issues, IssueType::kRequired, practitioner.expression + ".identifier",
+            "the practitioner has no identifier");
+    }
+    ReadName(value, practitioner.expression, *out.mutable_name(), issues);
+    ReportUnmapped(value, practitioner.expression, {"id", "meta", "identifier", "name"}, issues);
+  };
+  std::string role;
+  ReadPerson(resource, in, read_practitioner, *out.mutable_organisation_number(), role, issues);
+  if (!role.empty()) out.mutable_role()->set_code(std::move(role));
+}
+
+bool NamesProfessional(const BundleReader::Resource& resource, const BundleReader& in) {
+  const BundleReader::Resource* practitioner = &resource;
+  if (resource.value.FindString("resourceType") == "PractitionerRole") {
+    const json::Value* reference = resource.value.Find("practitioner");
+    practitioner = reference ? in.Resolve(reference->FindString("reference")) : nullptr;
+    if (practitioner == nullptr) return true;  // ProfessionalFromFhir reports the broken link
+  }
+  for (const json::Value& id : Items(practitioner->value, "identifier")) {
+    IdentifierKind kind = fhir::ClassifySystem(id.FindString("system")).kind;
+    if (kind == IdentifierKind::kNihdi || kind == IdentifierKind::kNihdiProfessional) return true;
+  }
+  return false;
 }
 
 void OrganisationFromFhir(const BundleReader::Resource& organization, const BundleReader& in,

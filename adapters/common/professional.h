@@ -26,6 +26,15 @@ std::string OrganisationToFhir(const v1::Organisation& organisation, const std::
 // followed).
 void ProfessionalFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
                           v1::Professional& out, fhir::IssueSink& issues);
+// A welfare worker without NIHDI number: a Practitioner known by the worker's local identifier
+// (once per identifier), with a PractitionerRole as for a professional.
+std::string WelfareWorkerToFhir(const v1::WelfareWorker& worker, const std::string& field,
+                                BundleWriter& out, fhir::IssueSink& issues);
+void WelfareWorkerFromFhir(const BundleReader::Resource& resource, const BundleReader& in,
+                           v1::WelfareWorker& out, fhir::IssueSink& issues);
+// Whether `resource` (a Practitioner, or a PractitionerRole naming one) has a NIHDI number: a
+// health professional to read with ProfessionalFromFhir; else a welfare worker.
+bool NamesProfessional(const BundleReader::Resource& resource, const BundleReader& in);
 void OrganisationFromFhir(const BundleReader::Resource& organization, const BundleReader& in,
                           v1::Organisation& out, fhir::IssueSink& issues);
 

@@ -16,8 +16,8 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/common/test_util.h"
 #include "adapters/epd/epd.h"
-#include "adapters/epd/test_util.h"
 #include "fhir/json/parser.h"
 #include "fhir/json/writer.h"
 #include "fhir/validation/validator.h"
@@ -25,11 +25,11 @@
 namespace zorgbrug::adapters::epd {
 namespace {
 
-using testutil::Dump;
+using common::testutil::Dump;
 
 constexpr char kGoldenBase[] = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
 
-MappingContext TestContext() { return testutil::TestContext(kGoldenBase); }
+MappingContext TestContext() { return common::testutil::TestContext(kGoldenBase); }
 
 std::string Read(const std::string& path) {
   std::ifstream in(path);
@@ -90,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(
 // FHIR from another system (an official R4 example, without the EPD's key identifiers): mapped to
 // a record and back, every element the record carries comes back unchanged, the rest was reported.
 TEST(EpdAdapterForeignFhir, KeepsWhatTheRecordCarriesAndReportsTheRest) {
-  const std::string path = testutil::SharedFile("fhir-r4-examples/Patient-example.json");
+  const std::string path = common::testutil::SharedFile("fhir-r4-examples/Patient-example.json");
   std::string text = Read(path);
   if (text.empty()) GTEST_SKIP() << "not found: " << path;
   fhir::IssueCollector parse;

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "adapters/common/bundle_io.h"
+#include "adapters/common/test_util.h"
 #include "adapters/epd/families.h"
-#include "adapters/epd/test_util.h"
 #include "fhir/issues.h"
 #include "fhir/json/parser.h"
 #include "fhir/validation/validator.h"
@@ -17,7 +17,7 @@
 namespace zorgbrug::adapters::epd::internal {
 namespace {
 
-using namespace ::zorgbrug::adapters::epd::testutil;  // NOLINT: test helpers
+using namespace ::zorgbrug::adapters::common::testutil;  // NOLINT: test helpers
 
 const std::string kExample =
     SharedFile("fhir-be/pregnancy-status/example/Observation-ex-pregnancy-status-contained.json");

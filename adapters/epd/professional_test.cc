@@ -6,15 +6,15 @@
 #include <string>
 
 #include "adapters/common/bundle_io.h"
+#include "adapters/common/test_util.h"
 #include "adapters/epd/families.h"
-#include "adapters/epd/test_util.h"
 #include "fhir/json/parser.h"
 #include "fhir/validation/validator.h"
 
 namespace zorgbrug::adapters::epd::internal {
 namespace {
 
-using namespace ::zorgbrug::adapters::epd::testutil;  // NOLINT: test helpers
+using namespace ::zorgbrug::adapters::common::testutil;  // NOLINT: test helpers
 
 using google::protobuf::TextFormat;
 using google::protobuf::util::MessageDifferencer;

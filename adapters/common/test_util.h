@@ -1,6 +1,6 @@
 #pragma once
 
-// Test support shared by the EPD adapter's tests: a deterministic MappingContext, a stand-in for
+// Test support shared by the adapters' tests: a deterministic MappingContext, a stand-in for
 // the patient family, lookups in a built Bundle, issue checks and validation. Not part of the
 // library.
 
@@ -12,11 +12,11 @@
 #include <string_view>
 
 #include "adapters/common/bundle_io.h"
-#include "adapters/epd/epd.h"
+#include "adapters/common/mapping_context.h"
 #include "fhir/issues.h"
 #include "fhir/validation/validator.h"
 
-namespace zorgbrug::adapters::epd::testutil {
+namespace zorgbrug::adapters::common::testutil {
 
 inline constexpr char kBase[] = "https://epd.hospital.example.be/fhir/NamingSystem";
 
@@ -38,7 +38,7 @@ inline void AddPatient(common::BundleWriter& out, const std::string& key) {
   common::BundleWriter::Entry patient = out.Add("Patient");
   fhir::json::Value identifier = common::AppendObject(out.doc(), patient.resource, "identifier");
   common::SetString(out.doc(), identifier, "system",
-                      out.context().local_key_system_base + "/patient");
+                    out.context().local_key_system_base + "/patient");
   common::SetString(out.doc(), identifier, "value", key);
   out.Register("Patient|" + key, patient.full_url);
 }
@@ -85,4 +85,4 @@ inline std::string SharedFile(std::string_view relative) {
   return std::string(ZORGBRUG_SHARED_DIR) + "/" + std::string(relative);
 }
 
-}  // namespace zorgbrug::adapters::epd::testutil
+}  // namespace zorgbrug::adapters::common::testutil

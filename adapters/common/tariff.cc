@@ -1,0 +1,78 @@
+#include "adapters/common/tariff.h"
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+#include "adapters/common/programme.h"
+
+namespace zorgbrug::adapters::common {
+namespace {
+
+struct TariffRow {
+  v1::ProgrammeService service;
+  // The first day the row is in force.
+  int year;
+  int month;
+  int day;
+  int64_t amount_cents;
+};
+
+// DOMAIN.md section 2, column "reimbursement". The programme agreement of June 2024 does not give
+// a date for each amount in public: valid-from 2024-01-01 (the programme's start year) is the
+// project's assumption. A change of tariff is a new row here with the date it takes effect; the
+// rows of one service need not be in date order.
+constexpr std::array<TariffRow, 4> kTariffs = {{
+    // One completed BiB screening per pregnancy: EUR 22.55.
+    {v1::PROGRAMME_SERVICE_BIB_SCREENING, 2024, 1, 1, 2255},
+    // Each of at most 2 reimbursed PPAs per pregnancy: EUR 48.78.
+    {v1::PROGRAMME_SERVICE_PPA, 2024, 1, 1, 4878},
+    // Care and welfare coordination: EUR 720 per year.
+    {v1::PROGRAMME_SERVICE_COORDINATION, 2024, 1, 1, 72000},
+    // Perinatal consultation: the unit is one participant for 15 minutes (EUR 15), not the whole
+    // consultation; the consultation adapter multiplies it by participants and quarter-hours.
+    {v1::PROGRAMME_SERVICE_PERINATAL_CONSULTATION, 2024, 1, 1, 1500},
+}};
+
+// A sortable key of a date; only complete dates (month and day given) have one.
+int64_t Key(int year, int month, int day) {
+  return static_cast<int64_t>(year) * 10000 + month * 100 + day;
+}
+
+bool IsComplete(const v1::Date& date) {
+  return date.year() >= 1 && date.year() <= 9999 && date.month() >= 1 && date.month() <= 12 &&
+         date.day() >= 1 && date.day() <= 31;
+}
+
+std::string Padded(int value, int width) {
+  std::string digits = absl::StrCat(value);
+  return std::string(digits.size() < static_cast<size_t>(width) ? width - digits.size() : 0, '0') +
+         digits;
+}
+
+}  // namespace
+
+std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date& on) {
+  // A partial date ("2026-03") could straddle a change of tariff: no tariff for it.
+  if (!IsComplete(on)) return std::nullopt;
+  const int64_t on_key = Key(on.year(), on.month(), on.day());
+  const TariffRow* in_force = nullptr;
+  for (const TariffRow& row : kTariffs) {
+    if (row.service != service) continue;
+    const int64_t from = Key(row.year, row.month, row.day);
+    if (from > on_key) continue;
+    if (in_force == nullptr || from > Key(in_force->year, in_force->month, in_force->day)) {
+      in_force = &row;
+    }
+  }
+  if (in_force == nullptr) return std::nullopt;
+  v1::Tariff tariff;
+  tariff.set_amount_cents(in_force->amount_cents);
+  tariff.set_row(absl::StrCat(std::string(ProgrammeServiceCode(service)), "@",
+                              Padded(in_force->year, 4), "-", Padded(in_force->month, 2), "-",
+                              Padded(in_force->day, 2)));
+  return tariff;
+}
+
+}  // namespace zorgbrug::adapters::common
