@@ -11,6 +11,7 @@
 #include "fhir/resource.h"
 #include "fhir/validation/validator.h"
 #include "gateway/error_table.h"
+#include "gateway/rpc_util.h"
 #include "gateway/validate.h"
 
 namespace zorgbrug::gateway {
@@ -19,14 +20,6 @@ namespace {
 using fhir::Issue;
 using fhir::IssueType;
 using fhir::Severity;
-
-// The request-level problem with the key namespace, if any.
-std::optional<Issue> CheckBase(const std::string& base) {
-  if (base.starts_with("https://") || base.starts_with("http://")) return std::nullopt;
-  return Issue{Severity::kError, IssueType::kRequired, "local_key_system_base",
-               "local_key_system_base must be an absolute http(s) URI naming the EPD's key "
-               "namespace"};
-}
 
 adapters::epd::MappingContext Context(const std::string& base,
                                       const EpdTranslationOptions& options) {
@@ -50,7 +43,7 @@ TranslationResult<Response> Finish(const std::vector<Issue>& issues, Response re
 
 TranslationResult<v1::ToFhirResponse> TranslateToFhir(const v1::ToFhirRequest& request,
                                                       const EpdTranslationOptions& options) {
-  if (std::optional<Issue> problem = CheckBase(request.local_key_system_base())) {
+  if (std::optional<Issue> problem = CheckKeySystemBase(request.local_key_system_base())) {
     return Finish<v1::ToFhirResponse>({*problem}, {});
   }
   fhir::IssueCollector mapping;
@@ -75,7 +68,7 @@ TranslationResult<v1::ToFhirResponse> TranslateToFhir(const v1::ToFhirRequest& r
 
 TranslationResult<v1::FromFhirResponse> TranslateFromFhir(const v1::FromFhirRequest& request,
                                                           const EpdTranslationOptions& options) {
-  if (std::optional<Issue> problem = CheckBase(request.local_key_system_base())) {
+  if (std::optional<Issue> problem = CheckKeySystemBase(request.local_key_system_base())) {
     return Finish<v1::FromFhirResponse>({*problem}, {});
   }
   fhir::IssueCollector issues;

@@ -56,6 +56,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   EpdTranslationOptions translation;
   translation.limits = validate.limits;
   server->epd_translation_ = std::make_unique<EpdTranslationService>(translation);
+  BibScreeningOptions bib;
+  bib.limits = validate.limits;
+  server->bib_screenings_ = std::make_unique<BibScreeningService>(bib);
 
   // Both are process-wide switches read when a ServerBuilder is constructed.
   grpc::EnableDefaultHealthCheckService(true);
@@ -65,6 +68,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.RegisterService(server->validation_.get());
   builder.RegisterService(server->epd_translation_.get());
+  builder.RegisterService(server->bib_screenings_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
