@@ -16,6 +16,7 @@
 #include "gateway/dev_certs.h"
 #include "gateway/rich_status.h"
 #include "gateway/server.h"
+#include "tests/gateway/tls_server_suite.h"
 #include "zorgbrug/v1/bib_screening.grpc.pb.h"
 
 namespace zorgbrug::gateway {
@@ -62,28 +63,11 @@ constexpr char kScreening[] = R"pb(
   share_consent: SHARE_CONSENT_GIVEN
 )pb";
 
-class BibScreeningTest : public ::testing::Test {
+class BibScreeningTest : public TlsServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<TlsMaterial> tls = GenerateDevTlsMaterial();
-    ASSERT_TRUE(tls.ok()) << tls.status();
-    tls_ = new TlsMaterial(*std::move(tls));
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.tls = *tls_;
-    absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete tls_;
-    tls_ = nullptr;
-  }
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    stub_ = v1::BibScreenings::NewStub(MakeChannel({server_->address(), tls_->ca_cert_pem, false}));
+    stub_ = v1::BibScreenings::NewStub(Channel());
   }
 
   static std::unique_ptr<grpc::ClientContext> Context() {
@@ -105,13 +89,8 @@ class BibScreeningTest : public ::testing::Test {
     return request;
   }
 
-  static TlsMaterial* tls_;
-  static GatewayServer* server_;
   std::unique_ptr<v1::BibScreenings::Stub> stub_;
 };
-
-TlsMaterial* BibScreeningTest::tls_ = nullptr;
-GatewayServer* BibScreeningTest::server_ = nullptr;
 
 bool Contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;

@@ -15,6 +15,7 @@
 #include "gateway/dev_certs.h"
 #include "gateway/rich_status.h"
 #include "gateway/server.h"
+#include "tests/gateway/tls_server_suite.h"
 #include "zorgbrug/v1/epd_translation.grpc.pb.h"
 
 namespace zorgbrug::gateway {
@@ -49,29 +50,11 @@ constexpr char kRecord[] = R"pb(
   }
 )pb";
 
-class EpdTranslationTest : public ::testing::Test {
+class EpdTranslationTest : public TlsServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<TlsMaterial> tls = GenerateDevTlsMaterial();
-    ASSERT_TRUE(tls.ok()) << tls.status();
-    tls_ = new TlsMaterial(*std::move(tls));
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.tls = *tls_;
-    absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete tls_;
-    tls_ = nullptr;
-  }
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    stub_ =
-        v1::EpdTranslation::NewStub(MakeChannel({server_->address(), tls_->ca_cert_pem, false}));
+    stub_ = v1::EpdTranslation::NewStub(Channel());
   }
 
   grpc::Status ToFhir(const v1::ToFhirRequest& request, v1::ToFhirResponse& response) {
@@ -91,13 +74,8 @@ class EpdTranslationTest : public ::testing::Test {
     return request;
   }
 
-  static TlsMaterial* tls_;
-  static GatewayServer* server_;
   std::unique_ptr<v1::EpdTranslation::Stub> stub_;
 };
-
-TlsMaterial* EpdTranslationTest::tls_ = nullptr;
-GatewayServer* EpdTranslationTest::server_ = nullptr;
 
 TEST_F(EpdTranslationTest, RecordMapsToAValidatedBundleAndBack) {
   const v1::ToFhirRequest request = Request(kRecord);

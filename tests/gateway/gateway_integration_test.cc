@@ -16,6 +16,7 @@
 #include "gateway/dev_certs.h"
 #include "gateway/server.h"
 #include "tests/gateway/grpc_probe.h"
+#include "tests/gateway/tls_server_suite.h"
 #include "zorgbrug/v1/validation.grpc.pb.h"
 
 namespace zorgbrug::gateway {
@@ -45,31 +46,13 @@ std::string DeeplyNested(int depth) {
          std::string(depth, ']') + "}";
 }
 
-class GatewayServerTest : public ::testing::Test {
+class GatewayServerTest : public TlsServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<TlsMaterial> tls = GenerateDevTlsMaterial();
-    ASSERT_TRUE(tls.ok()) << tls.status();
-    tls_ = new TlsMaterial(*std::move(tls));
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.tls = *tls_;
-    options.max_message_bytes = kMaxMessageBytes;
-    absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-
-  static void TearDownTestSuite() {
-    delete server_;  // drains
-    server_ = nullptr;
-    delete tls_;
-    tls_ = nullptr;
-  }
+  static void SetUpTestSuite() { StartServer(kMaxMessageBytes); }
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    channel_ = MakeChannel({server_->address(), tls_->ca_cert_pem, false});
+    channel_ = Channel();
     stub_ = v1::Validation::NewStub(channel_);
   }
 
@@ -81,14 +64,9 @@ class GatewayServerTest : public ::testing::Test {
     EXPECT_TRUE(call.response->valid());
   }
 
-  static TlsMaterial* tls_;
-  static GatewayServer* server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Validation::Stub> stub_;
 };
-
-TlsMaterial* GatewayServerTest::tls_ = nullptr;
-GatewayServer* GatewayServerTest::server_ = nullptr;
 
 TEST_F(GatewayServerTest, ValidResourceIsOkAndValid) {
   const ValidateCall call = Call(kPatient);
