@@ -11,9 +11,6 @@
 #include "adapters/bib/rules.h"
 #include "fhir/json/writer.h"
 #include "fhir/resource.h"
-#include "fhir/validation/validator.h"
-#include "gateway/error_table.h"
-#include "gateway/rpc_util.h"
 
 namespace zorgbrug::gateway {
 namespace {
@@ -21,43 +18,6 @@ namespace {
 using fhir::Issue;
 using fhir::IssueType;
 using fhir::Severity;
-
-// The decisive issue as the status sees it; `content` makes it INVALID_ARGUMENT whatever its type
-// (bib_screening.h, "Status").
-std::optional<Issue> Rejection(std::span<const Issue> issues, bool content) {
-  const Issue* decisive = DecisiveIssue(issues);
-  if (decisive == nullptr) return std::nullopt;
-  Issue rejection = *decisive;
-  if (content && MappingFor(rejection.type).grpc_code != grpc::StatusCode::INVALID_ARGUMENT) {
-    rejection.type = IssueType::kInvalid;
-  }
-  return rejection;
-}
-
-// Problems with the screening or the request (bad input): always INVALID_ARGUMENT.
-template <typename Response>
-TranslationResult<Response> Finish(std::span<const Issue> issues, Response response) {
-  TranslationResult<Response> result;
-  FillResponseIssues(issues, response);
-  result.response = std::move(response);
-  result.rejection = Rejection(issues, /*content=*/true);
-  return result;
-}
-
-// Everything else (the parse, the validation of what the gateway emits): the error table decides.
-template <typename Response>
-TranslationResult<Response> FinishByTable(std::span<const Issue> issues, Response response) {
-  TranslationResult<Response> result = Finish(issues, std::move(response));
-  result.rejection = Rejection(issues, /*content=*/false);
-  return result;
-}
-
-adapters::bib::MappingContext Context(const std::string& base, const BibScreeningOptions& options) {
-  adapters::bib::MappingContext context;
-  context.new_uuid = options.new_uuid;
-  context.local_key_system_base = base;
-  return context;
-}
 
 // A request's as_of, when given, must be a date (month and day may be 0 for a partial date).
 void CheckAsOf(const v1::Date& as_of, fhir::IssueSink& issues) {
@@ -70,20 +30,6 @@ void CheckAsOf(const v1::Date& as_of, fhir::IssueSink& issues) {
 
 v1::Date AsOf(bool has_as_of, const v1::Date& as_of, const v1::BibScreening& screening) {
   return has_as_of ? as_of : ScreeningDate(screening);
-}
-
-// Validates the emitted Bundle into `issues`: an error there is the gateway's fault.
-void ValidateEmitted(const fhir::json::Value& bundle, const BibScreeningOptions& options,
-                     std::vector<Issue>& issues) {
-  fhir::IssueCollector validation;
-  fhir::validation::ValidationOptions validate;
-  validate.now = options.now;
-  fhir::validation::Validate(bundle, validate, validation);
-  for (const Issue& issue : validation.issues()) {
-    Issue emitted = issue;
-    if (emitted.severity == Severity::kError) emitted.type = IssueType::kException;
-    issues.push_back(std::move(emitted));
-  }
 }
 
 }  // namespace
@@ -101,12 +47,12 @@ v1::Date ScreeningDate(const v1::BibScreening& screening) {
 TranslationResult<v1::BibToFhirResponse> BibToFhir(const v1::BibToFhirRequest& request,
                                                    const BibScreeningOptions& options) {
   if (std::optional<Issue> problem = CheckKeySystemBase(request.local_key_system_base())) {
-    return Finish<v1::BibToFhirResponse>({&*problem, 1}, {});
+    return FinishContent<v1::BibToFhirResponse>({&*problem, 1}, {});
   }
   fhir::IssueCollector mapping;
   if (request.has_as_of()) CheckAsOf(request.as_of(), mapping);
   adapters::bib::CheckScreening(request.screening(), mapping);
-  if (mapping.HasErrors()) return Finish<v1::BibToFhirResponse>(mapping.issues(), {});
+  if (mapping.HasErrors()) return FinishContent<v1::BibToFhirResponse>(mapping.issues(), {});
 
   const v1::BibScreening& screening = request.screening();
   v1::BibToFhirResponse response;
@@ -116,8 +62,8 @@ TranslationResult<v1::BibToFhirResponse> BibToFhir(const v1::BibToFhirRequest& r
   response.set_shared(adapters::bib::Shareable(screening));
   fhir::json::Document bundle =
       adapters::bib::ToFhir(screening, response.eligibility(),
-                            Context(request.local_key_system_base(), options), mapping);
-  if (mapping.HasErrors()) return Finish<v1::BibToFhirResponse>(mapping.issues(), {});
+                            MappingContextFor(request.local_key_system_base(), options), mapping);
+  if (mapping.HasErrors()) return FinishContent<v1::BibToFhirResponse>(mapping.issues(), {});
 
   std::vector<Issue> issues = mapping.issues();
   ValidateEmitted(bundle.root(), options, issues);
@@ -128,7 +74,7 @@ TranslationResult<v1::BibToFhirResponse> BibToFhir(const v1::BibToFhirRequest& r
 TranslationResult<v1::BibFromFhirResponse> BibFromFhir(const v1::BibFromFhirRequest& request,
                                                        const BibScreeningOptions& options) {
   if (std::optional<Issue> problem = CheckKeySystemBase(request.local_key_system_base())) {
-    return Finish<v1::BibFromFhirResponse>({&*problem, 1}, {});
+    return FinishContent<v1::BibFromFhirResponse>({&*problem, 1}, {});
   }
   fhir::IssueCollector issues;
   std::optional<fhir::json::Document> fhir =
@@ -136,23 +82,23 @@ TranslationResult<v1::BibFromFhirResponse> BibFromFhir(const v1::BibFromFhirRequ
   if (!fhir) return FinishByTable<v1::BibFromFhirResponse>(issues.issues(), {});
   v1::BibFromFhirResponse response;
   *response.mutable_screening() = adapters::bib::FromFhir(
-      fhir->root(), Context(request.local_key_system_base(), options), issues);
+      fhir->root(), MappingContextFor(request.local_key_system_base(), options), issues);
   // What was read must be a screening the other methods accept.
   if (!issues.HasErrors()) adapters::bib::CheckScreening(response.screening(), issues);
-  return Finish(issues.issues(), std::move(response));
+  return FinishContent(issues.issues(), std::move(response));
 }
 
 TranslationResult<v1::EvaluateResponse> BibEvaluate(const v1::EvaluateRequest& request) {
   fhir::IssueCollector issues;
   if (request.has_as_of()) CheckAsOf(request.as_of(), issues);
   adapters::bib::CheckScreening(request.screening(), issues);
-  if (issues.HasErrors()) return Finish<v1::EvaluateResponse>(issues.issues(), {});
+  if (issues.HasErrors()) return FinishContent<v1::EvaluateResponse>(issues.issues(), {});
   const v1::BibScreening& screening = request.screening();
   v1::EvaluateResponse response;
   *response.mutable_eligibility() = adapters::bib::Evaluate(
       screening, request.history(), AsOf(request.has_as_of(), request.as_of(), screening));
   *response.mutable_contribution() = adapters::bib::Contribution(screening, response.eligibility());
-  return Finish(issues.issues(), std::move(response));
+  return FinishContent(issues.issues(), std::move(response));
 }
 
 v1::GetDefinitionsResponse BibDefinitions() {

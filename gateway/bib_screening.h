@@ -5,31 +5,14 @@
 // emitted with fhir/validation, and fill the typed response. No I/O; ids and the clock come in
 // through BibScreeningOptions. Issues never repeat patient data beyond what the adapter and the
 // validator put in their diagnostics (which they keep free of it).
-//
-// Status: a refused request carries the issue that decides it in TranslationResult::rejection.
-// Problems with the screening (CheckScreening, the mapping, bib::FromFhir) are bad input, decided
-// on the request alone: their rejection is always INVALID_ARGUMENT, even for a rule the error table
-// would map elsewhere (a business rule is FAILED_PRECONDITION there because such rules usually
-// depend on stored state; these do not). The response's issues keep the type as reported. Parse
-// limits keep the table's RESOURCE_EXHAUSTED; a Bundle the mapping emits that does not validate is
-// the gateway's fault (INTERNAL), as in EpdTranslation.
+// Status: as gateway/translation.h says (FinishContent for the screening's problems).
 
-#include <functional>
-#include <optional>
-#include <string>
-
-#include "fhir/fhirpath/temporal.h"
-#include "fhir/json/parser.h"
-#include "gateway/epd_translation.h"
+#include "gateway/translation.h"
 #include "zorgbrug/v1/bib_screening.pb.h"
 
 namespace zorgbrug::gateway {
 
-struct BibScreeningOptions {
-  fhir::json::ParseLimits limits;               // for FromFhir input
-  std::function<std::string()> new_uuid;        // random v4 UUIDs (NewUuid() in production)
-  std::optional<fhir::fhirpath::Temporal> now;  // for invariants
-};
+using BibScreeningOptions = TranslationOptions;
 
 // ToFhir: local_key_system_base, CheckScreening, Evaluate on as_of (the UTC date of performed_at
 // when unset), Contribution, bib::ToFhir, then validation of the Bundle. `shared` is

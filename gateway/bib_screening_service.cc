@@ -3,40 +3,20 @@
 #include <utility>
 
 #include "gateway/rpc_util.h"
-#include "gateway/validate.h"
 
 namespace zorgbrug::gateway {
-namespace {
-
-// Answers with `result`: its response on OK, the status of its rejection otherwise.
-template <typename Result, typename Response>
-grpc::Status Answer(Result result, Response* response) {
-  grpc::Status status = StatusOf(result);
-  if (status.ok()) *response = std::move(result.response);
-  return status;
-}
-
-}  // namespace
-
-BibScreeningOptions BibScreeningService::CallOptions() const {
-  BibScreeningOptions options = options_;
-  options.new_uuid = NewUuid;
-  options.now = CurrentInstant();
-  return options;
-}
-
 grpc::ServerUnaryReactor* BibScreeningService::ToFhir(grpc::CallbackServerContext* context,
                                                       const v1::BibToFhirRequest* request,
                                                       v1::BibToFhirResponse* response) {
   return Serve(context, "BibScreenings.ToFhir",
-               [&] { return Answer(BibToFhir(*request, CallOptions()), response); });
+               [&] { return Answer(BibToFhir(*request, ForCall(options_)), response); });
 }
 
 grpc::ServerUnaryReactor* BibScreeningService::FromFhir(grpc::CallbackServerContext* context,
                                                         const v1::BibFromFhirRequest* request,
                                                         v1::BibFromFhirResponse* response) {
   return Serve(context, "BibScreenings.FromFhir",
-               [&] { return Answer(BibFromFhir(*request, CallOptions()), response); });
+               [&] { return Answer(BibFromFhir(*request, ForCall(options_)), response); });
 }
 
 grpc::ServerUnaryReactor* BibScreeningService::Evaluate(grpc::CallbackServerContext* context,

@@ -31,8 +31,6 @@ class BibScreeningService final : public v1::BibScreenings::CallbackService {
                                            v1::GetDefinitionsResponse* response) override;
 
  private:
-  BibScreeningOptions CallOptions() const;
-
   const BibScreeningOptions options_;
 };
 

@@ -25,8 +25,6 @@ class EpdTranslationService final : public v1::EpdTranslation::CallbackService {
                                      v1::FromFhirResponse* response) override;
 
  private:
-  EpdTranslationOptions CallOptions() const;
-
   const EpdTranslationOptions options_;
 };
 

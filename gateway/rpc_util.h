@@ -54,6 +54,15 @@ grpc::Status StatusOf(const Result& result) {
   });
 }
 
+// Answers with a core's `result` (TranslationResult): its response on OK, the status of its
+// rejection otherwise.
+template <typename Result, typename Response>
+grpc::Status Answer(Result result, Response* response) {
+  grpc::Status status = StatusOf(result);
+  if (status.ok()) *response = std::move(result.response);
+  return status;
+}
+
 // Runs `handle` (returning grpc::Status) at the RPC boundary: nothing below throws by design, but a
 // bad_alloc must not take the server down. Logs carry the method, the status and the counts, never
 // content.
