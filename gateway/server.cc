@@ -53,12 +53,11 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   validate.limits.max_bytes = options.max_message_bytes;
   std::unique_ptr<GatewayServer> server(new GatewayServer());
   server->validation_ = std::make_unique<ValidationService>(validate);
-  EpdTranslationOptions translation;
+  TranslationOptions translation;
   translation.limits = validate.limits;
   server->epd_translation_ = std::make_unique<EpdTranslationService>(translation);
-  BibScreeningOptions bib;
-  bib.limits = validate.limits;
-  server->bib_screenings_ = std::make_unique<BibScreeningService>(bib);
+  server->bib_screenings_ = std::make_unique<BibScreeningService>(translation);
+  server->consultations_ = std::make_unique<ConsultationService>(translation);
 
   // Both are process-wide switches read when a ServerBuilder is constructed.
   grpc::EnableDefaultHealthCheckService(true);
@@ -69,6 +68,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   builder.RegisterService(server->validation_.get());
   builder.RegisterService(server->epd_translation_.get());
   builder.RegisterService(server->bib_screenings_.get());
+  builder.RegisterService(server->consultations_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

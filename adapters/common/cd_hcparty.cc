@@ -10,8 +10,8 @@ namespace {
 // ../shared/fhir-be/core-legacy-1x/CodeSystem-cd-hcparty.json (CodeSystem version 1.1.0, 123
 // codes), plus the two 2.x codes the EPD contract names that the 1.x file lacks:
 // "persgeneralphysician" and "persgynecologistobstetrics" (proto/zorgbrug/v1/epd.proto HcPartyCode,
-// DOMAIN.md section 3).
-constexpr std::array<std::string_view, 125> kCdHcpartyCodes = {
+// DOMAIN.md section 3), and "perspsychiatrist", which the MDO rule needs.
+constexpr std::array<std::string_view, 126> kCdHcpartyCodes = {
     "application",
     "certificateholder",
     "deptalgology",
@@ -136,6 +136,9 @@ constexpr std::array<std::string_view, 125> kCdHcpartyCodes = {
     "perstrussmaker",
     // Not in the 1.x file; named by epd.proto and DOMAIN.md section 3.
     "persgeneralphysician",
+    // Named by the MDO rule of DOMAIN.md section 2 ("a GP or psychiatrist"); the 1.x code system
+    // has no psychiatrist of its own.
+    "perspsychiatrist",
     "persgynecologistobstetrics",
 };
 

@@ -11,7 +11,8 @@ namespace zorgbrug::adapters::common {
 namespace {
 
 struct TariffRow {
-  v1::ProgrammeService service;
+  // The billing code (programme-service or consultation-billing code system).
+  std::string_view code;
   // The first day the row is in force.
   int year;
   int month;
@@ -19,20 +20,26 @@ struct TariffRow {
   int64_t amount_cents;
 };
 
-// DOMAIN.md section 2, column "reimbursement". The programme agreement of June 2024 does not give
-// a date for each amount in public: valid-from 2024-01-01 (the programme's start year) is the
-// project's assumption. A change of tariff is a new row here with the date it takes effect; the
-// rows of one service need not be in date order.
-constexpr std::array<TariffRow, 4> kTariffs = {{
+// DOMAIN.md section 2, column "reimbursement", and "Multidisciplinary consultations". The
+// programme agreement of June 2024 does not give a date for each amount in public: valid-from
+// 2024-01-01 (the programme's start year) is the project's assumption, for the MDO amounts too. A
+// change of tariff is a new row here with the date it takes effect; the rows of one code need not
+// be in date order.
+constexpr std::array<TariffRow, 7> kTariffs = {{
     // One completed BiB screening per pregnancy: EUR 22.55.
-    {v1::PROGRAMME_SERVICE_BIB_SCREENING, 2024, 1, 1, 2255},
+    {"bib-screening", 2024, 1, 1, 2255},
     // Each of at most 2 reimbursed PPAs per pregnancy: EUR 48.78.
-    {v1::PROGRAMME_SERVICE_PPA, 2024, 1, 1, 4878},
+    {"ppa", 2024, 1, 1, 4878},
     // Care and welfare coordination: EUR 720 per year.
-    {v1::PROGRAMME_SERVICE_COORDINATION, 2024, 1, 1, 72000},
+    {"coordination", 2024, 1, 1, 72000},
     // Perinatal consultation: the unit is one participant for 15 minutes (EUR 15), not the whole
     // consultation; the consultation adapter multiplies it by participants and quarter-hours.
-    {v1::PROGRAMME_SERVICE_PERINATAL_CONSULTATION, 2024, 1, 1, 1500},
+    {"perinatal-consultation", 2024, 1, 1, 1500},
+    // Flemish MDO, per consultation: the organiser EUR 120, the care mediator EUR 40, each other
+    // participant EUR 25 (at most 4 paid: adapters/consultation/rules.cc).
+    {"mdo-organiser", 2024, 1, 1, 12000},
+    {"mdo-care-mediator", 2024, 1, 1, 4000},
+    {"mdo-participant", 2024, 1, 1, 2500},
 }};
 
 // A sortable key of a date; only complete dates (month and day given) have one.
@@ -53,13 +60,13 @@ std::string Padded(int value, int width) {
 
 }  // namespace
 
-std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date& on) {
+std::optional<v1::Tariff> TariffOfCode(std::string_view code, const v1::Date& on) {
   // A partial date ("2026-03") could straddle a change of tariff: no tariff for it.
-  if (!IsComplete(on)) return std::nullopt;
+  if (code.empty() || !IsComplete(on)) return std::nullopt;
   const int64_t on_key = Key(on.year(), on.month(), on.day());
   const TariffRow* in_force = nullptr;
   for (const TariffRow& row : kTariffs) {
-    if (row.service != service) continue;
+    if (row.code != code) continue;
     const int64_t from = Key(row.year, row.month, row.day);
     if (from > on_key) continue;
     if (in_force == nullptr || from > Key(in_force->year, in_force->month, in_force->day)) {
@@ -69,10 +76,13 @@ std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date&
   if (in_force == nullptr) return std::nullopt;
   v1::Tariff tariff;
   tariff.set_amount_cents(in_force->amount_cents);
-  tariff.set_row(absl::StrCat(std::string(ProgrammeServiceCode(service)), "@",
-                              Padded(in_force->year, 4), "-", Padded(in_force->month, 2), "-",
-                              Padded(in_force->day, 2)));
+  tariff.set_row(absl::StrCat(std::string(in_force->code), "@", Padded(in_force->year, 4), "-",
+                              Padded(in_force->month, 2), "-", Padded(in_force->day, 2)));
   return tariff;
+}
+
+std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date& on) {
+  return TariffOfCode(ProgrammeServiceCode(service), on);
 }
 
 }  // namespace zorgbrug::adapters::common

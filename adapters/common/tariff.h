@@ -5,14 +5,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "zorgbrug/v1/common.pb.h"
 #include "zorgbrug/v1/perinatal.pb.h"
 
 namespace zorgbrug::adapters::common {
 
-// The tariff of `service` in force on `on` (the row with the latest valid-from date not after
-// `on`), or nullopt when none is in force then.
+// The tariff of the billing code `code` in force on `on` (the row with the latest valid-from date
+// not after `on`), or nullopt when none is in force then (an unknown code, a partial date). The
+// codes are those of the programme-service code system ("ppa", "perinatal-consultation") and of
+// the consultation-billing code system ("mdo-organiser", "mdo-care-mediator",
+// "mdo-participant"); Tariff.row is "<code>@<valid from>".
+std::optional<v1::Tariff> TariffOfCode(std::string_view code, const v1::Date& on);
+
+// The tariff of `service` in force on `on`: TariffOfCode(ProgrammeServiceCode(service), on).
 std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date& on);
 
 }  // namespace zorgbrug::adapters::common

@@ -1,4 +1,5 @@
-// Tests of tariff.cc: the amounts of DOMAIN.md section 2 and the valid-from boundary.
+// Tests of tariff.cc: the amounts of DOMAIN.md section 2 (services and multidisciplinary
+// consultations), by service and by code, and the valid-from boundary.
 
 #include "adapters/common/tariff.h"
 
@@ -72,6 +73,61 @@ TEST(TariffTest, PartialDateHasNone) {
   EXPECT_FALSE(TariffOf(v1::PROGRAMME_SERVICE_PPA, MakeDate(2026, 0, 0)).has_value());
   EXPECT_FALSE(TariffOf(v1::PROGRAMME_SERVICE_PPA, MakeDate(2026, 3, 0)).has_value());
   EXPECT_FALSE(TariffOf(v1::PROGRAMME_SERVICE_PPA, v1::Date()).has_value());
+}
+
+// The lookup by code: every row of the table, the services' rows under their programme-service
+// codes and the consultation-billing codes of the MDO.
+struct CodeRow {
+  const char* code;
+  int64_t cents;
+};
+
+const CodeRow kCodeRows[] = {
+    {"bib-screening", 2255},   {"ppa", 4878},
+    {"coordination", 72000},   {"perinatal-consultation", 1500},
+    {"mdo-organiser", 12000},  {"mdo-care-mediator", 4000},
+    {"mdo-participant", 2500},
+};
+
+TEST(TariffOfCodeTest, EachCodeFromItsValidFromDay) {
+  for (const CodeRow& r : kCodeRows) {
+    SCOPED_TRACE(r.code);
+    for (const v1::Date& on :
+         {MakeDate(2024, 1, 1), MakeDate(2026, 3, 2), MakeDate(9999, 12, 31)}) {
+      std::optional<v1::Tariff> tariff = TariffOfCode(r.code, on);
+      ASSERT_TRUE(tariff.has_value());
+      EXPECT_EQ(tariff->amount_cents(), r.cents);
+      EXPECT_EQ(tariff->row(), std::string(r.code) + "@2024-01-01");
+    }
+    EXPECT_FALSE(TariffOfCode(r.code, MakeDate(2023, 12, 31)).has_value());
+    EXPECT_FALSE(TariffOfCode(r.code, MakeDate(2026, 3, 0)).has_value());
+  }
+}
+
+TEST(TariffOfCodeTest, ServiceLookupIsTheCodeLookup) {
+  for (const Row& r : kRows) {
+    SCOPED_TRACE(r.row);
+    const std::string code = r.row.substr(0, r.row.find('@'));
+    for (const v1::Date& on : {MakeDate(2023, 12, 31), MakeDate(2024, 1, 1), MakeDate(2026, 3, 2),
+                               MakeDate(2026, 3, 0)}) {
+      std::optional<v1::Tariff> by_service = TariffOf(r.service, on);
+      std::optional<v1::Tariff> by_code = TariffOfCode(code, on);
+      ASSERT_EQ(by_service.has_value(), by_code.has_value());
+      if (!by_code) continue;
+      EXPECT_EQ(by_service->amount_cents(), by_code->amount_cents());
+      EXPECT_EQ(by_service->row(), by_code->row());
+    }
+  }
+}
+
+TEST(TariffOfCodeTest, UnknownCodesHaveNone) {
+  // Codes are compared exactly: no case folding, no nomenclature numbers (their fee is the
+  // insurer's), no programme service without an amount of its own.
+  for (const char* code : {"", "MDO-ORGANISER", "mdo-organiser ", "mdo", "perinatal-participation",
+                           "350372", "programme-entry"}) {
+    SCOPED_TRACE(code);
+    EXPECT_FALSE(TariffOfCode(code, MakeDate(2026, 3, 2)).has_value());
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // EPD Patient <-> BePatient, with the patient's RelatedPersons (partner, informal carer, parents)
-// and the general practitioner (through professional.cc). Pure: ids come from the context.
+// (through common/related_person.h) and the general practitioner (through common/professional.h).
+// Pure: ids come from the context.
 
 #include <algorithm>
 #include <span>
@@ -7,6 +8,7 @@
 #include <string_view>
 
 #include "adapters/common/bundle_io.h"
+#include "adapters/common/related_person.h"
 #include "adapters/epd/families.h"
 #include "fhir/identifiers.h"
 
@@ -14,6 +16,8 @@ namespace zorgbrug::adapters::epd::internal {
 namespace {
 
 namespace json = fhir::json;
+using common::RelatedPersonFromFhir;
+using common::RelatedPersonToFhir;
 using fhir::Severity;
 
 constexpr std::string_view kBePatient =
@@ -28,8 +32,6 @@ constexpr std::string_view kHouseExt =
 constexpr std::string_view kBoxExt =
     "http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox";
 constexpr std::string_view kBcp47 = "urn:ietf:bcp:47";
-constexpr std::string_view kRoleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
-constexpr std::string_view kSnomed = "http://snomed.info/sct";
 
 std::string Indexed(std::string_view base, std::string_view member, size_t i) {
   return std::string(base) + "." + std::string(member) + "[" + std::to_string(i) + "]";
@@ -194,43 +196,6 @@ void AddCommunication(json::Document& doc, json::Value& resource, const v1::Pati
   doc.Set(comm, "preferred", json::Document::MakeBool(true));
 }
 
-json::Value RelationshipCoding(json::Document& doc, v1::Relationship relationship) {
-  switch (relationship) {
-    case v1::RELATIONSHIP_PARTNER:
-      return Coding(doc, kRoleCode, "SIGOTHR", "significant other");
-    case v1::RELATIONSHIP_INFORMAL_CARER:
-      return Coding(doc, kSnomed, "133932002", "Caregiver");
-    case v1::RELATIONSHIP_MOTHER:
-      return Coding(doc, kRoleCode, "MTH", "mother");
-    case v1::RELATIONSHIP_FATHER:
-      return Coding(doc, kRoleCode, "FTH", "father");
-    default:
-      return json::Value();
-  }
-}
-
-void RelatedPersonToFhir(const v1::RelatedPersonInfo& person, const std::string& field,
-                         const std::string& patient_url, BundleWriter& out,
-                         fhir::IssueSink& issues) {
-  json::Document& doc = out.doc();
-  json::Value resource = out.Add("RelatedPerson").resource;
-  if (!person.ssin().empty()) AddSsin(doc, resource, person.ssin(), false, field + ".ssin", issues);
-  json::Value patient = doc.Set(resource, "patient", doc.MakeObject());
-  SetString(doc, patient, "reference", patient_url);
-  json::Value coding = RelationshipCoding(doc, person.relationship());
-  if (coding.IsObject()) {
-    json::Value code = AppendObject(doc, resource, "relationship");
-    json::Value codings = doc.Set(code, "coding", doc.MakeArray());
-    doc.Append(codings, coding);
-  }
-  if (person.has_name()) AddName(doc, resource, person.name());
-  if (!person.phone().empty()) {
-    json::Value telecom = AppendObject(doc, resource, "telecom");
-    SetString(doc, telecom, "system", "phone");
-    SetString(doc, telecom, "value", person.phone());
-  }
-}
-
 }  // namespace
 
 void PatientToFhir(const v1::Patient& patient, const std::string& field, BundleWriter& out,
@@ -259,10 +224,11 @@ void PatientToFhir(const v1::Patient& patient, const std::string& field, BundleW
     }
   }
   if (!patient.local_key().empty()) out.Register("Patient|" + patient.local_key(), entry.full_url);
+  common::PatientLink link;
+  link.full_url = entry.full_url;
   for (int i = 0; i < patient.related_persons_size(); ++i) {
     RelatedPersonToFhir(patient.related_persons(i),
-                        field + ".related_persons[" + std::to_string(i) + "]", entry.full_url, out,
-                        issues);
+                        field + ".related_persons[" + std::to_string(i) + "]", link, out, issues);
   }
 }
 
@@ -466,56 +432,6 @@ void ReadGeneralPractitioner(const json::Value& resource, const std::string& exp
   }
 }
 
-void ReadRelationship(const json::Value& person, const std::string& expression,
-                      v1::RelatedPersonInfo& out, fhir::IssueSink& issues) {
-  std::span<const json::Value> concepts = Items(person, "relationship");
-  for (size_t i = 0; i < concepts.size(); ++i) {
-    for (const json::Value& c : Items(concepts[i], "coding")) {
-      std::string_view system = c.FindString("system"), code = c.FindString("code");
-      if (out.relationship() != v1::RELATIONSHIP_UNSPECIFIED) break;
-      if (system == kRoleCode && code == "SIGOTHR") out.set_relationship(v1::RELATIONSHIP_PARTNER);
-      if (system == kRoleCode && code == "MTH") out.set_relationship(v1::RELATIONSHIP_MOTHER);
-      if (system == kRoleCode && code == "FTH") out.set_relationship(v1::RELATIONSHIP_FATHER);
-      if (system == kSnomed && code == "133932002") {
-        out.set_relationship(v1::RELATIONSHIP_INFORMAL_CARER);
-      }
-    }
-    if (i > 0 || out.relationship() == v1::RELATIONSHIP_UNSPECIFIED) {
-      Info(issues, Indexed(expression, "relationship", i),
-           "only partner, informal carer, mother and father map to the EPD record");
-    }
-  }
-}
-
-void ReadRelatedPerson(const BundleReader::Resource& r, v1::RelatedPersonInfo& out,
-                       fhir::IssueSink& issues) {
-  ReadRelationship(r.value, r.expression, out, issues);
-  std::span<const json::Value> names = Items(r.value, "name");
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i == 0) ReadName(names[i], Indexed(r.expression, "name", 0), *out.mutable_name(), issues);
-    if (i > 0) Info(issues, Indexed(r.expression, "name", i), "only one name maps");
-  }
-  std::span<const json::Value> ids = Items(r.value, "identifier");
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const std::string path = Indexed(r.expression, "identifier", i);
-    if (!ReadSsin(ids[i], path, *out.mutable_ssin(), nullptr, issues)) {
-      Info(issues, path, "only the SSIN of a related person maps to the EPD record");
-    }
-  }
-  std::span<const json::Value> telecoms = Items(r.value, "telecom");
-  for (size_t i = 0; i < telecoms.size(); ++i) {
-    if (telecoms[i].FindString("system") == "phone" && out.phone().empty()) {
-      out.set_phone(std::string(telecoms[i].FindString("value")));
-      ReportUnmapped(telecoms[i], Indexed(r.expression, "telecom", i), {"system", "value"}, issues);
-    } else {
-      Info(issues, Indexed(r.expression, "telecom", i), "only one phone number maps");
-    }
-  }
-  ReportUnmapped(r.value, r.expression,
-                 {"id", "meta", "patient", "relationship", "name", "identifier", "telecom"},
-                 issues);
-}
-
 void ReadRelatedPersons(const BundleReader::Resource& patient, const BundleReader& in,
                         v1::Patient& out, fhir::IssueSink& issues) {
   for (const BundleReader::Resource& r : in.resources()) {
@@ -523,8 +439,7 @@ void ReadRelatedPersons(const BundleReader::Resource& patient, const BundleReade
     const json::Value* reference = r.value.Find("patient");
     if (reference == nullptr) continue;
     if (in.Resolve(reference->FindString("reference")) != &patient) continue;
-    in.MarkUsed(r);
-    ReadRelatedPerson(r, *out.add_related_persons(), issues);
+    RelatedPersonFromFhir(r, in, *out.add_related_persons(), issues);
   }
 }
 
