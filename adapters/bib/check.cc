@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "adapters/bib/rules.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/common/decimal.h"
 #include "adapters/common/programme.h"
 
@@ -14,15 +15,12 @@ namespace zorgbrug::adapters::bib {
 namespace {
 
 using common::CompareDecimal;
+using common::Error;
 using common::IsDecimal;
 using fhir::IssueType;
 
 constexpr int kBibIndicators = 13;
 constexpr int kMaxWeeks = 45;
-
-void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
-  issues.Report({fhir::Severity::kError, type, std::move(expression), std::move(text)});
-}
 
 void Required(fhir::IssueSink& issues, std::string expression, std::string_view what) {
   Error(issues, IssueType::kRequired, std::move(expression),
@@ -171,16 +169,8 @@ void CheckJudgement(const v1::BibScreening& s, fhir::IssueSink& issues) {
 }  // namespace
 
 bool CheckScreening(const v1::BibScreening& screening, fhir::IssueSink& issues) {
-  // Counts this call's errors only: the sink may hold earlier findings.
-  struct Counting final : fhir::IssueSink {
-    explicit Counting(fhir::IssueSink& inner) : inner(inner) {}
-    void Report(fhir::Issue issue) override {
-      ++errors;
-      inner.Report(std::move(issue));
-    }
-    fhir::IssueSink& inner;
-    int errors = 0;
-  } sink(issues);
+  // Counts this call's errors only (it reports nothing else): the sink may hold earlier findings.
+  common::CountingSink sink(issues);
   const v1::BibScreening& s = screening;
   if (s.local_key().empty()) Required(sink, "screening.local_key", "local_key");
   if (s.patient_local_key().empty()) {
@@ -200,7 +190,7 @@ bool CheckScreening(const v1::BibScreening& screening, fhir::IssueSink& issues) 
       s.share_consent() != v1::SHARE_CONSENT_REFUSED) {
     Required(sink, "screening.share_consent", "the share consent (GIVEN or REFUSED)");
   }
-  return sink.errors == 0;
+  return sink.count() == 0;
 }
 
 }  // namespace zorgbrug::adapters::bib

@@ -21,27 +21,13 @@ namespace {
 namespace json = fhir::json;
 using common::BundleReader;
 using common::Cat;
+using common::Error;
+using common::Indexed;
+using common::Info;
+using common::Items;
 using fhir::IssueType;
 using fhir::Severity;
 using internal::KeySystem;
-
-void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
-  common::Report(issues, Severity::kError, type, std::move(expression), std::move(text));
-}
-
-void Info(fhir::IssueSink& issues, std::string expression, std::string text) {
-  common::Report(issues, Severity::kInformation, IssueType::kInformational, std::move(expression),
-                 std::move(text));
-}
-
-std::string Indexed(std::string_view path, std::string_view member, size_t i) {
-  return Cat({path, ".", member, "[", std::to_string(i), "]"});
-}
-
-std::span<const json::Value> Items(const json::Value& object, std::string_view member) {
-  const json::Value* array = object.Find(member);
-  return array != nullptr && array->IsArray() ? array->items() : std::span<const json::Value>();
-}
 
 bool IsScreeningResponse(const json::Value& resource) {
   if (resource.FindString("resourceType") != "QuestionnaireResponse") return false;

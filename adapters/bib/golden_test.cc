@@ -38,24 +38,10 @@ constexpr char kGoldenBase[] = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
 
 MappingContext TestContext() { return common::testutil::TestContext(kGoldenBase); }
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-template <typename Message>
-Message Load(const std::string& path) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(Read(path), &message)) << path;
-  return message;
-}
-
 std::optional<fhir::json::Document> ParseFile(const std::string& path) {
   fhir::IssueCollector parse;
   std::optional<fhir::json::Document> doc =
-      fhir::json::Parse(Read(path), fhir::json::ParseLimits{}, parse);
+      fhir::json::Parse(common::testutil::ReadFile(path), fhir::json::ParseLimits{}, parse);
   EXPECT_TRUE(doc.has_value()) << path << ": " << Dump(parse);
   return doc;
 }
@@ -71,7 +57,7 @@ class Golden : public testing::TestWithParam<const char*> {};
 
 TEST_P(Golden, MapsValidatesAndRoundTrips) {
   const std::string base = std::string(ZORGBRUG_BIB_TESTDATA) + "/golden/" + GetParam();
-  const auto request = Load<v1::EvaluateRequest>(base + ".textproto");
+  const auto request = common::testutil::LoadTextProto<v1::EvaluateRequest>(base + ".textproto");
   fhir::IssueCollector check;
   ASSERT_TRUE(CheckScreening(request.screening(), check)) << Dump(check);
   v1::ProgrammeEligibility eligibility =
@@ -117,8 +103,8 @@ INSTANTIATE_TEST_SUITE_P(
 // indicators it did not reach unknown, never negative or positive.
 TEST(BibAdapter, PartialAndRefusedScreeningsNeverInventIndicators) {
   for (const char* name : {"partial_with_positive", "refused_with_judgement"}) {
-    const auto request = Load<v1::EvaluateRequest>(std::string(ZORGBRUG_BIB_TESTDATA) + "/golden/" +
-                                                   name + ".textproto");
+    const auto request = common::testutil::LoadTextProto<v1::EvaluateRequest>(
+        std::string(ZORGBRUG_BIB_TESTDATA) + "/golden/" + name + ".textproto");
     v1::ProgrammeEligibility eligibility =
         Evaluate(request.screening(), request.history(), request.as_of());
     fhir::IssueCollector issues;
@@ -150,8 +136,8 @@ TEST(BibAdapter, PartialAndRefusedScreeningsNeverInventIndicators) {
 
 // The woman's refusal to share: every resource labelled, no task, and said.
 TEST(BibAdapter, RefusalToShareLabelsEverythingAndMakesNoTasks) {
-  const auto request = Load<v1::EvaluateRequest>(std::string(ZORGBRUG_BIB_TESTDATA) +
-                                                 "/golden/consent_refused.textproto");
+  const auto request = common::testutil::LoadTextProto<v1::EvaluateRequest>(
+      std::string(ZORGBRUG_BIB_TESTDATA) + "/golden/consent_refused.textproto");
   v1::ProgrammeEligibility eligibility =
       Evaluate(request.screening(), request.history(), request.as_of());
   EXPECT_TRUE(eligibility.programme_entry());
@@ -184,7 +170,9 @@ TEST_P(FromForeignFhir, MapsToTheExpectedScreeningAndReportsTheRest) {
   fhir::IssueCollector issues;
   v1::BibScreening screening = FromFhir(input->root(), TestContext(), issues);
   EXPECT_FALSE(issues.HasErrors()) << Dump(issues);
-  EXPECT_EQ(Difference(Load<v1::BibScreening>(base + ".textproto"), screening), "");
+  EXPECT_EQ(
+      Difference(common::testutil::LoadTextProto<v1::BibScreening>(base + ".textproto"), screening),
+      "");
   for (const std::string& expression : GetParam().info_at) {
     bool found = false;
     for (const fhir::Issue& issue : issues.issues()) {
@@ -217,8 +205,8 @@ struct BadCase {
 class BadInput : public testing::TestWithParam<BadCase> {};
 
 TEST_P(BadInput, IsRefusedNamingTheField) {
-  const auto request = Load<v1::EvaluateRequest>(std::string(ZORGBRUG_BIB_TESTDATA) + "/bad/" +
-                                                 GetParam().fixture + ".textproto");
+  const auto request = common::testutil::LoadTextProto<v1::EvaluateRequest>(
+      std::string(ZORGBRUG_BIB_TESTDATA) + "/bad/" + GetParam().fixture + ".textproto");
   fhir::IssueCollector issues;
   bool ok = CheckScreening(request.screening(), issues);
   if (ok) {

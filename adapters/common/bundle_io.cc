@@ -241,6 +241,25 @@ std::string LocalKeyOf(const json::Value& resource, std::string_view system,
   return std::string(id);
 }
 
+std::span<const json::Value> Items(const json::Value& object, std::string_view member) {
+  const json::Value* array = object.Find(member);
+  return array != nullptr && array->IsArray() ? array->items() : std::span<const json::Value>();
+}
+
+std::string Indexed(std::string_view path, std::string_view member, size_t i) {
+  return Cat({path, ".", member, "[", std::to_string(i), "]"});
+}
+
+void Error(fhir::IssueSink& issues, fhir::IssueType type, std::string expression,
+           std::string diagnostics) {
+  Report(issues, fhir::Severity::kError, type, std::move(expression), std::move(diagnostics));
+}
+
+void Info(fhir::IssueSink& issues, std::string expression, std::string diagnostics) {
+  Report(issues, fhir::Severity::kInformation, fhir::IssueType::kInformational,
+         std::move(expression), std::move(diagnostics));
+}
+
 std::string Cat(std::initializer_list<std::string_view> parts) {
   size_t size = 0;
   for (std::string_view part : parts) size += part.size();

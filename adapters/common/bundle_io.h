@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +99,31 @@ void ReportUnmapped(const fhir::json::Value& object, std::string_view expression
 // Concatenates std::string_views (Debian's abseil has its own string_view, which absl::StrCat
 // needs); numbers go through std::to_string first.
 std::string Cat(std::initializer_list<std::string_view> parts);
+
+// The items of object.<member> when it is an array; empty otherwise.
+std::span<const fhir::json::Value> Items(const fhir::json::Value& object, std::string_view member);
+// "<path>.<member>[<i>]".
+std::string Indexed(std::string_view path, std::string_view member, size_t i);
+// An error of `type`, and an information issue (informational), at `expression`.
+void Error(fhir::IssueSink& issues, fhir::IssueType type, std::string expression,
+           std::string diagnostics);
+void Info(fhir::IssueSink& issues, std::string expression, std::string diagnostics);
+
+// Passes every issue on to `inner` and counts them: a check that reports only errors tells with
+// `count()` whether this call found any, whatever the sink held before.
+class CountingSink final : public fhir::IssueSink {
+ public:
+  explicit CountingSink(fhir::IssueSink& inner) : inner_(inner) {}
+  void Report(fhir::Issue issue) override {
+    ++count_;
+    inner_.Report(std::move(issue));
+  }
+  int count() const { return count_; }
+
+ private:
+  fhir::IssueSink& inner_;
+  int count_ = 0;
+};
 
 // Reports `diagnostics` at `expression` with `severity` and `type`.
 void Report(fhir::IssueSink& issues, fhir::Severity severity, fhir::IssueType type,

@@ -24,9 +24,6 @@ constexpr std::string_view kPractitionerRoleProfile =
     "https://www.ehealth.fgov.be/standards/fhir/core/StructureDefinition/be-practitionerrole";
 constexpr std::string_view kOrganizationProfile =
     "https://www.ehealth.fgov.be/standards/fhir/core/StructureDefinition/be-organization";
-void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
-  Report(issues, Severity::kError, type, std::move(expression), std::move(text));
-}
 
 void Unmapped(fhir::IssueSink& issues, std::string expression, std::string_view what) {
   Report(issues, Severity::kInformation, IssueType::kInformational, std::move(expression),
@@ -145,15 +142,6 @@ bool CheckProfessional(const v1::Professional& professional, const std::string& 
     ok = false;
   }
   return ok;
-}
-
-std::string Indexed(std::string_view path, std::string_view member, size_t i) {
-  return std::string(path) + "." + std::string(member) + "[" + std::to_string(i) + "]";
-}
-
-std::span<const json::Value> Items(const json::Value& object, std::string_view member) {
-  const json::Value* array = object.Find(member);
-  return array != nullptr && array->IsArray() ? array->items() : std::span<const json::Value>();
 }
 
 v1::NameUse NameUseFrom(std::string_view code) {

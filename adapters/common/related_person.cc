@@ -15,20 +15,6 @@ using fhir::Severity;
 constexpr std::string_view kRoleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
 constexpr std::string_view kSnomed = "http://snomed.info/sct";
 
-std::string Indexed(std::string_view base, std::string_view member, size_t i) {
-  return Cat({base, ".", member, "[", std::to_string(i), "]"});
-}
-
-void Info(fhir::IssueSink& issues, std::string expression, std::string diagnostics) {
-  Report(issues, Severity::kInformation, fhir::IssueType::kInformational, std::move(expression),
-         std::move(diagnostics));
-}
-
-std::span<const json::Value> Items(const json::Value& object, std::string_view name) {
-  const json::Value* v = object.Find(name);
-  return v != nullptr && v->IsArray() ? v->items() : std::span<const json::Value>();
-}
-
 // ---------------------------------------------------------------- proto -> FHIR
 
 json::Value RelationshipCoding(json::Document& doc, v1::Relationship relationship) {
@@ -51,15 +37,6 @@ void AddStrings(json::Document& doc, json::Value& object, std::string_view name,
   if (values.empty()) return;
   json::Value array = doc.Set(object, name, doc.MakeArray());
   for (const std::string& v : values) doc.Append(array, doc.MakeString(v));
-}
-
-void AddName(json::Document& doc, json::Value& resource, const v1::HumanName& name) {
-  json::Value out = AppendObject(doc, resource, "name");
-  static constexpr std::string_view kUses[] = {"", "official", "usual", "maiden"};
-  if (name.use() > 0 && name.use() < 4) SetString(doc, out, "use", kUses[name.use()]);
-  SetString(doc, out, "family", name.family());
-  AddStrings(doc, out, "given", name.given());
-  AddStrings(doc, out, "prefix", name.prefix());
 }
 
 // The SSIN identifier (2.x system), or an error at `field` when the digits are wrong (the
@@ -101,21 +78,6 @@ void ReadRelationship(const json::Value& person, const std::string& expression,
   }
 }
 
-void ReadName(const json::Value& name, const std::string& path, v1::HumanName& out,
-              fhir::IssueSink& issues) {
-  std::string_view use = name.FindString("use");
-  if (use == "official") out.set_use(v1::NAME_USE_OFFICIAL);
-  if (use == "usual") out.set_use(v1::NAME_USE_USUAL);
-  if (use == "maiden") out.set_use(v1::NAME_USE_MAIDEN);
-  if (!use.empty() && out.use() == v1::NAME_USE_UNSPECIFIED) {
-    Info(issues, path + ".use", "this name use has no counterpart in the typed message");
-  }
-  out.set_family(std::string(name.FindString("family")));
-  for (const json::Value& g : Items(name, "given")) out.add_given(std::string(g.text()));
-  for (const json::Value& p : Items(name, "prefix")) out.add_prefix(std::string(p.text()));
-  ReportUnmapped(name, path, {"use", "family", "given", "prefix"}, issues);
-}
-
 // Reads a Belgian SSIN identifier (2.x or legacy 1.x system) into `ssin`; CheckIdentifier reports
 // wrong digits at the FHIR path. Returns whether `identifier` was an SSIN.
 bool ReadSsin(const json::Value& identifier, const std::string& path, std::string& ssin,
@@ -133,6 +95,30 @@ bool ReadSsin(const json::Value& identifier, const std::string& path, std::strin
 }
 
 }  // namespace
+
+void AddHumanName(json::Document& doc, json::Value& resource, const v1::HumanName& name) {
+  json::Value out = AppendObject(doc, resource, "name");
+  static constexpr std::string_view kUses[] = {"", "official", "usual", "maiden"};
+  if (name.use() > 0 && name.use() < 4) SetString(doc, out, "use", kUses[name.use()]);
+  SetString(doc, out, "family", name.family());
+  AddStrings(doc, out, "given", name.given());
+  AddStrings(doc, out, "prefix", name.prefix());
+}
+
+void ReadHumanName(const json::Value& name, const std::string& path, v1::HumanName& out,
+                   fhir::IssueSink& issues) {
+  std::string_view use = name.FindString("use");
+  if (use == "official") out.set_use(v1::NAME_USE_OFFICIAL);
+  if (use == "usual") out.set_use(v1::NAME_USE_USUAL);
+  if (use == "maiden") out.set_use(v1::NAME_USE_MAIDEN);
+  if (!use.empty() && out.use() == v1::NAME_USE_UNSPECIFIED) {
+    Info(issues, path + ".use", "this name use has no counterpart in the typed message");
+  }
+  out.set_family(std::string(name.FindString("family")));
+  for (const json::Value& g : Items(name, "given")) out.add_given(std::string(g.text()));
+  for (const json::Value& p : Items(name, "prefix")) out.add_prefix(std::string(p.text()));
+  ReportUnmapped(name, path, {"use", "family", "given", "prefix"}, issues);
+}
 
 std::string RelatedPersonToFhir(const v1::RelatedPersonInfo& person, const std::string& field,
                                 const PatientLink& patient, BundleWriter& out,
@@ -155,7 +141,7 @@ std::string RelatedPersonToFhir(const v1::RelatedPersonInfo& person, const std::
     json::Value codings = doc.Set(code, "coding", doc.MakeArray());
     doc.Append(codings, coding);
   }
-  if (person.has_name()) AddName(doc, resource, person.name());
+  if (person.has_name()) AddHumanName(doc, resource, person.name());
   if (!person.phone().empty()) {
     json::Value telecom = AppendObject(doc, resource, "telecom");
     SetString(doc, telecom, "system", "phone");
@@ -172,7 +158,8 @@ void RelatedPersonFromFhir(const BundleReader::Resource& resource, const BundleR
   ReadRelationship(value, expression, out, issues);
   std::span<const json::Value> names = Items(value, "name");
   for (size_t i = 0; i < names.size(); ++i) {
-    if (i == 0) ReadName(names[i], Indexed(expression, "name", 0), *out.mutable_name(), issues);
+    if (i == 0)
+      ReadHumanName(names[i], Indexed(expression, "name", 0), *out.mutable_name(), issues);
     if (i > 0) Info(issues, Indexed(expression, "name", i), "only one name maps");
   }
   std::span<const json::Value> ids = Items(value, "identifier");

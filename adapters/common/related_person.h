@@ -12,6 +12,14 @@
 
 namespace zorgbrug::adapters::common {
 
+// A HumanName (use official/usual/maiden, family, given, prefix) appended to resource.name, and
+// read back from one name object (other uses and elements reported as information at `path`).
+// Shared by the patient, related-person and professional mappings.
+void AddHumanName(fhir::json::Document& doc, fhir::json::Value& resource,
+                  const v1::HumanName& name);
+void ReadHumanName(const fhir::json::Value& name, const std::string& path, v1::HumanName& out,
+                   fhir::IssueSink& issues);
+
 // How a RelatedPerson names its patient (RelatedPerson.patient, 1..1): by the fullUrl of the
 // Patient in the Bundle when `full_url` is set, else by the identifier {system, value}.
 struct PatientLink {

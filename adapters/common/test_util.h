@@ -6,8 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <google/protobuf/text_format.h>
+
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -78,6 +82,23 @@ inline void ExpectValid(const fhir::json::Value& root) {
     EXPECT_NE(issue.severity, fhir::Severity::kError)
         << issue.expression << ": " << issue.diagnostics;
   }
+}
+
+// The whole text of the file at `path`; empty when it cannot be read.
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The message in protobuf text format in the file at `path` (a test failure when it does not
+// parse).
+template <typename Message>
+Message LoadTextProto(const std::string& path) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(ReadFile(path), &message)) << path;
+  return message;
 }
 
 // A file of ../shared (the build's ZORGBRUG_SHARED_DIR).

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "adapters/common/bundle_io.h"
 #include "adapters/common/cd_hcparty.h"
 #include "adapters/consultation/rules.h"
 #include "fhir/identifiers.h"
@@ -14,16 +15,13 @@
 namespace zorgbrug::adapters::consultation {
 namespace {
 
+using common::Error;
 using fhir::IssueType;
 
 // google.protobuf.Timestamp's range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.
 constexpr int64_t kMinSeconds = -62135596800;
 constexpr int64_t kMaxSeconds = 253402300799;
 constexpr int32_t kMaxNanos = 999999999;
-
-void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
-  issues.Report({fhir::Severity::kError, type, std::move(expression), std::move(text)});
-}
 
 void Required(fhir::IssueSink& issues, std::string expression, std::string_view what) {
   Error(issues, IssueType::kRequired, std::move(expression),
@@ -180,16 +178,8 @@ void CheckHeader(const v1::ConsultationRecord& r, fhir::IssueSink& issues) {
 }  // namespace
 
 bool CheckRecord(const v1::ConsultationRecord& record, fhir::IssueSink& issues) {
-  // Counts this call's errors only: the sink may hold earlier findings.
-  struct Counting final : fhir::IssueSink {
-    explicit Counting(fhir::IssueSink& inner) : inner(inner) {}
-    void Report(fhir::Issue issue) override {
-      ++errors;
-      inner.Report(std::move(issue));
-    }
-    fhir::IssueSink& inner;
-    int errors = 0;
-  } sink(issues);
+  // Counts this call's errors only (it reports nothing else): the sink may hold earlier findings.
+  common::CountingSink sink(issues);
   CheckHeader(record, sink);
   const int64_t length = CheckTimes(record, sink);
   int clients = 0;
@@ -201,7 +191,7 @@ bool CheckRecord(const v1::ConsultationRecord& record, fhir::IssueSink& issues) 
       record.consent() != v1::CONSULTATION_CONSENT_REFUSED) {
     Required(sink, "record.consent", "the consent (GIVEN or REFUSED)");
   }
-  return sink.errors == 0;
+  return sink.count() == 0;
 }
 
 }  // namespace zorgbrug::adapters::consultation

@@ -25,24 +25,6 @@ using common::Cat;
 using fhir::IssueType;
 using fhir::Severity;
 
-void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
-  common::Report(issues, Severity::kError, type, std::move(expression), std::move(text));
-}
-
-void Info(fhir::IssueSink& issues, std::string expression, std::string text) {
-  common::Report(issues, Severity::kInformation, IssueType::kInformational, std::move(expression),
-                 std::move(text));
-}
-
-std::string Indexed(std::string_view path, std::string_view member, size_t i) {
-  return Cat({path, ".", member, "[", std::to_string(i), "]"});
-}
-
-std::span<const json::Value> Items(const json::Value& object, std::string_view member) {
-  const json::Value* array = object.Find(member);
-  return array != nullptr && array->IsArray() ? array->items() : std::span<const json::Value>();
-}
-
 bool HasCoding(const json::Value& concept_value, std::string_view system, std::string_view code) {
   for (const json::Value& coding : Items(concept_value, "coding")) {
     if (coding.FindString("system") == system && coding.FindString("code") == code) return true;

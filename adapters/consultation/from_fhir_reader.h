@@ -17,12 +17,10 @@
 
 namespace zorgbrug::adapters::consultation::internal {
 
-void Error(fhir::IssueSink& issues, fhir::IssueType type, std::string expression, std::string text);
-void Info(fhir::IssueSink& issues, std::string expression, std::string text);
-// "<path>.<member>[i]".
-std::string Indexed(std::string_view path, std::string_view member, size_t i);
-// The items of the array `member`; empty when absent or not an array.
-std::span<const fhir::json::Value> Items(const fhir::json::Value& object, std::string_view member);
+using common::Error;
+using common::Indexed;
+using common::Info;
+using common::Items;
 bool HasCoding(const fhir::json::Value& concept_value, std::string_view system,
                std::string_view code);
 

@@ -39,20 +39,6 @@ std::string Golden(const std::string& name) {
   return std::string(ZORGBRUG_CONSULTATION_TESTDATA) + "/golden/" + name;
 }
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-template <typename Message>
-Message Load(const std::string& path) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(Read(path), &message)) << path;
-  return message;
-}
-
 std::optional<json::Document> ParseText(const std::string& text, const std::string& what) {
   fhir::IssueCollector parse;
   std::optional<json::Document> doc = json::Parse(text, json::ParseLimits{}, parse);
@@ -76,8 +62,9 @@ struct Mapped {
 // Loads a golden case, checks it and maps it.
 Mapped MapCase(const std::string& name) {
   Mapped m;
-  m.record = Load<v1::ConsultationRecord>(Golden(name + ".textproto"));
-  const auto context = Load<v1::ConsultationContext>(Golden(name + ".context.textproto"));
+  m.record = common::testutil::LoadTextProto<v1::ConsultationRecord>(Golden(name + ".textproto"));
+  const auto context =
+      common::testutil::LoadTextProto<v1::ConsultationContext>(Golden(name + ".context.textproto"));
   fhir::IssueCollector check;
   EXPECT_TRUE(CheckRecord(m.record, check)) << Dump(check);
   m.billing = Bill(m.record, context);
@@ -96,7 +83,8 @@ TEST_P(GoldenCase, MapsValidatesAndRoundTrips) {
   if (std::getenv("ZORGBRUG_REGENERATE_GOLDEN") != nullptr) {
     std::ofstream(Golden(name + ".json")) << written;
   }
-  std::optional<json::Document> expected = ParseText(Read(Golden(name + ".json")), name);
+  std::optional<json::Document> expected =
+      ParseText(common::testutil::ReadFile(Golden(name + ".json")), name);
   ASSERT_TRUE(expected.has_value());
   EXPECT_TRUE(json::Equal(m.bundle.root(), expected->root())) << written;
 
@@ -174,7 +162,8 @@ TEST(ConsultationAdapter, ReportsWhatTheRecordCannotCarry) {
 
 // A record whose professional has a wrong NIHDI number is refused at the field.
 TEST(ConsultationAdapter, MappingErrorsNameTheProtoField) {
-  auto record = Load<v1::ConsultationRecord>(Golden("mdo_full_team.textproto"));
+  auto record =
+      common::testutil::LoadTextProto<v1::ConsultationRecord>(Golden("mdo_full_team.textproto"));
   record.mutable_participants(2)->mutable_professional()->set_nihdi("1001234560");
   fhir::IssueCollector issues;
   ToFhir(record, v1::ConsultationBilling(), TestContext(), issues);
@@ -185,7 +174,8 @@ TEST(ConsultationAdapter, MappingErrorsNameTheProtoField) {
 // The client's SSIN is checked (check digits), and a valid one travels on the Patient the
 // Encounter names and comes back.
 TEST(ConsultationAdapter, ClientSsinIsCheckedAndCarried) {
-  auto record = Load<v1::ConsultationRecord>(Golden("perinatal_four_participants.textproto"));
+  auto record = common::testutil::LoadTextProto<v1::ConsultationRecord>(
+      Golden("perinatal_four_participants.textproto"));
   record.set_patient_ssin("85073100329");
   fhir::IssueCollector check;
   EXPECT_FALSE(CheckRecord(record, check));

@@ -44,22 +44,9 @@ constexpr StatusCode kStatusCodes[] = {
     {v1::ENCOUNTER_STATUS_CANCELLED, "cancelled"},
 };
 
-void Error(fhir::IssueSink& issues, IssueType type, std::string expression, std::string text) {
-  Report(issues, Severity::kError, type, std::move(expression), std::move(text));
-}
-
 void Unmapped(fhir::IssueSink& issues, std::string expression, std::string_view what) {
   Report(issues, Severity::kInformation, IssueType::kInformational, std::move(expression),
          std::string(what) + " has no counterpart in the EPD record and was not mapped");
-}
-
-std::string Indexed(std::string_view path, std::string_view member, size_t i) {
-  return std::string(path) + "." + std::string(member) + "[" + std::to_string(i) + "]";
-}
-
-std::span<const json::Value> Items(const json::Value& object, std::string_view member) {
-  const json::Value* array = object.Find(member);
-  return array != nullptr && array->IsArray() ? array->items() : std::span<const json::Value>();
 }
 
 void SetReference(json::Document& doc, json::Value& object, std::string_view name,

@@ -31,24 +31,11 @@ constexpr char kGoldenBase[] = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
 
 MappingContext TestContext() { return common::testutil::TestContext(kGoldenBase); }
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-v1::EpdRecord Load(const std::string& path) {
-  v1::EpdRecord record;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(Read(path), &record)) << path;
-  return record;
-}
-
 class Golden : public testing::TestWithParam<const char*> {};
 
 TEST_P(Golden, MapsValidatesAndRoundTrips) {
   const std::string base = std::string(ZORGBRUG_EPD_TESTDATA) + "/golden/" + GetParam();
-  const v1::EpdRecord record = Load(base + ".textproto");
+  const v1::EpdRecord record = common::testutil::LoadTextProto<v1::EpdRecord>(base + ".textproto");
   fhir::IssueCollector mapping;
   fhir::json::Document bundle = ToFhir(record, TestContext(), mapping);
   EXPECT_TRUE(mapping.issues().empty()) << Dump(mapping);
@@ -57,8 +44,8 @@ TEST_P(Golden, MapsValidatesAndRoundTrips) {
     std::ofstream(base + ".json") << written;
   }
   fhir::IssueCollector parse;
-  std::optional<fhir::json::Document> expected =
-      fhir::json::Parse(Read(base + ".json"), fhir::json::ParseLimits{}, parse);
+  std::optional<fhir::json::Document> expected = fhir::json::Parse(
+      common::testutil::ReadFile(base + ".json"), fhir::json::ParseLimits{}, parse);
   ASSERT_TRUE(expected.has_value()) << base << ".json: " << Dump(parse);
   EXPECT_TRUE(fhir::json::Equal(bundle.root(), expected->root())) << written;
 
@@ -91,7 +78,7 @@ INSTANTIATE_TEST_SUITE_P(
 // a record and back, every element the record carries comes back unchanged, the rest was reported.
 TEST(EpdAdapterForeignFhir, KeepsWhatTheRecordCarriesAndReportsTheRest) {
   const std::string path = common::testutil::SharedFile("fhir-r4-examples/Patient-example.json");
-  std::string text = Read(path);
+  std::string text = common::testutil::ReadFile(path);
   if (text.empty()) GTEST_SKIP() << "not found: " << path;
   fhir::IssueCollector parse;
   std::optional<fhir::json::Document> foreign =
@@ -135,8 +122,8 @@ struct BadCase {
 class BadInput : public testing::TestWithParam<BadCase> {};
 
 TEST_P(BadInput, IsRefusedNamingTheField) {
-  const v1::EpdRecord record =
-      Load(std::string(ZORGBRUG_EPD_TESTDATA) + "/bad/" + GetParam().fixture + ".textproto");
+  const v1::EpdRecord record = common::testutil::LoadTextProto<v1::EpdRecord>(
+      std::string(ZORGBRUG_EPD_TESTDATA) + "/bad/" + GetParam().fixture + ".textproto");
   fhir::IssueCollector issues;
   ToFhir(record, TestContext(), issues);
   bool found = false;

@@ -33,20 +33,6 @@ constexpr std::string_view kBoxExt =
     "http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox";
 constexpr std::string_view kBcp47 = "urn:ietf:bcp:47";
 
-std::string Indexed(std::string_view base, std::string_view member, size_t i) {
-  return std::string(base) + "." + std::string(member) + "[" + std::to_string(i) + "]";
-}
-
-void Info(fhir::IssueSink& issues, std::string expression, std::string diagnostics) {
-  Report(issues, Severity::kInformation, fhir::IssueType::kInformational, std::move(expression),
-         std::move(diagnostics));
-}
-
-std::span<const json::Value> Items(const json::Value& object, std::string_view name) {
-  const json::Value* v = object.Find(name);
-  return v != nullptr ? v->items() : std::span<const json::Value>();
-}
-
 json::Value AppendExtension(json::Document& doc, json::Value& element, std::string_view url) {
   json::Value ext = AppendObject(doc, element, "extension");
   doc.Set(ext, "url", doc.MakeString(url));
@@ -113,22 +99,6 @@ void AddIdentifiers(const v1::Patient& patient, const std::string& field, Bundle
       doc.Set(id, "assigner", assigner);
     }
   }
-}
-
-void AddStrings(json::Document& doc, json::Value& object, std::string_view name,
-                const google::protobuf::RepeatedPtrField<std::string>& values) {
-  if (values.empty()) return;
-  json::Value array = doc.Set(object, name, doc.MakeArray());
-  for (const std::string& v : values) doc.Append(array, doc.MakeString(v));
-}
-
-void AddName(json::Document& doc, json::Value& resource, const v1::HumanName& name) {
-  json::Value out = AppendObject(doc, resource, "name");
-  static constexpr std::string_view kUses[] = {"", "official", "usual", "maiden"};
-  if (name.use() > 0 && name.use() < 4) SetString(doc, out, "use", kUses[name.use()]);
-  SetString(doc, out, "family", name.family());
-  AddStrings(doc, out, "given", name.given());
-  AddStrings(doc, out, "prefix", name.prefix());
 }
 
 // "Hoogstraat 12 bus 3" / "Rue Haute 12 boîte 3": the readable form of the ADXP parts.
@@ -204,7 +174,7 @@ void PatientToFhir(const v1::Patient& patient, const std::string& field, BundleW
   BundleWriter::Entry entry = out.Add("Patient", kBePatient);
   json::Value& resource = entry.resource;
   AddIdentifiers(patient, field, out, resource, issues);
-  for (const v1::HumanName& name : patient.names()) AddName(doc, resource, name);
+  for (const v1::HumanName& name : patient.names()) common::AddHumanName(doc, resource, name);
   static constexpr std::string_view kGenders[] = {"", "female", "male", "other", "unknown"};
   if (patient.gender() > 0 && patient.gender() < 5) {
     SetString(doc, resource, "gender", kGenders[patient.gender()]);
@@ -287,21 +257,6 @@ void ReadIdentifiers(const json::Value& resource, const std::string& expression,
   if (out.local_key().empty()) {
     out.set_local_key(LocalKeyOf(resource, local_system, expression, issues));
   }
-}
-
-void ReadName(const json::Value& name, const std::string& path, v1::HumanName& out,
-              fhir::IssueSink& issues) {
-  std::string_view use = name.FindString("use");
-  if (use == "official") out.set_use(v1::NAME_USE_OFFICIAL);
-  if (use == "usual") out.set_use(v1::NAME_USE_USUAL);
-  if (use == "maiden") out.set_use(v1::NAME_USE_MAIDEN);
-  if (!use.empty() && out.use() == v1::NAME_USE_UNSPECIFIED) {
-    Info(issues, path + ".use", "this name use has no counterpart in the EPD record");
-  }
-  out.set_family(std::string(name.FindString("family")));
-  for (const json::Value& g : Items(name, "given")) out.add_given(std::string(g.text()));
-  for (const json::Value& p : Items(name, "prefix")) out.add_prefix(std::string(p.text()));
-  ReportUnmapped(name, path, {"use", "family", "given", "prefix"}, issues);
 }
 
 // The ADXP parts of line[0] (from `_line[0]`); a line without them becomes the street name.
@@ -452,7 +407,7 @@ void PatientFromFhir(const BundleReader::Resource& patient, const BundleReader& 
   ReadIdentifiers(resource, expression, context, out, issues);
   std::span<const json::Value> names = Items(resource, "name");
   for (size_t i = 0; i < names.size(); ++i) {
-    ReadName(names[i], Indexed(expression, "name", i), *out.add_names(), issues);
+    common::ReadHumanName(names[i], Indexed(expression, "name", i), *out.add_names(), issues);
   }
   ReadGender(resource, expression, out, issues);
   std::span<const json::Value> addresses = Items(resource, "address");

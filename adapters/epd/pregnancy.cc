@@ -40,16 +40,6 @@ constexpr int kMaxFetuses = 8;
 constexpr std::string_view kOutcomeTexts[] = {"", "live birth", "stillbirth", "miscarriage",
                                               "termination of pregnancy"};
 
-void Error(fhir::IssueSink& issues, fhir::IssueType type, std::string expression,
-           std::string diagnostics) {
-  Report(issues, fhir::Severity::kError, type, std::move(expression), std::move(diagnostics));
-}
-
-void Info(fhir::IssueSink& issues, std::string expression, std::string diagnostics) {
-  Report(issues, fhir::Severity::kInformation, fhir::IssueType::kInformational,
-         std::move(expression), std::move(diagnostics));
-}
-
 // Whether date `a` is strictly before `b`, compared at the precision both have.
 bool Before(const v1::Date& a, const v1::Date& b) {
   std::string x = DateText(a), y = DateText(b);
