@@ -11,6 +11,7 @@
 #include "adapters/common/bundle_io.h"
 #include "adapters/common/professional.h"
 #include "adapters/common/programme.h"
+#include "adapters/common/tariff.h"
 
 namespace zorgbrug::adapters::bib {
 namespace {
@@ -353,10 +354,7 @@ void ScreeningWriter::AddEligibility(const v1::ProgrammeEligibility& eligibility
       doc_.Append(*code.Find("coding"), Coding(doc_, common::kProgrammeServiceSystem, service));
       doc_.Set(amount, "code", code);
       json::Value money = doc_.MakeObject();
-      int64_t cents = decision.tariff().amount_cents();
-      doc_.Set(money, "value",
-               doc_.MakeNumber(Cat({std::to_string(cents / 100), cents % 100 < 10 ? ".0" : ".",
-                                    std::to_string(cents % 100)})));
+      doc_.Set(money, "value", doc_.MakeNumber(common::EuroText(decision.tariff().amount_cents())));
       SetString(doc_, money, "unit", "EUR");
       SetString(doc_, money, "system", "urn:iso:std:iso:4217");
       SetString(doc_, money, "code", "EUR");

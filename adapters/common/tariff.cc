@@ -85,4 +85,11 @@ std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date&
   return TariffOfCode(ProgrammeServiceCode(service), on);
 }
 
+std::string EuroText(int64_t cents) {
+  const uint64_t magnitude =
+      cents < 0 ? uint64_t{0} - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
+  const uint64_t rest = magnitude % 100;
+  return absl::StrCat(cents < 0 ? "-" : "", magnitude / 100, rest < 10 ? ".0" : ".", rest);
+}
+
 }  // namespace zorgbrug::adapters::common

@@ -3,6 +3,7 @@
 // The programme's tariffs in one dated table (tariff.cc), so that a change of tariff is a data
 // change: a new row with the date it takes effect. DOMAIN.md section 2 gives the amounts.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ namespace zorgbrug::adapters::common {
 // the consultation-billing code system ("mdo-organiser", "mdo-care-mediator",
 // "mdo-participant"); Tariff.row is "<code>@<valid from>".
 std::optional<v1::Tariff> TariffOfCode(std::string_view code, const v1::Date& on);
+
+// An amount in euro cents as FHIR decimal text with two decimals: 2255 -> "22.55", 12000 ->
+// "120.00", -5 -> "-0.05".
+std::string EuroText(int64_t cents);
 
 // The tariff of `service` in force on `on`: TariffOfCode(ProgrammeServiceCode(service), on).
 std::optional<v1::Tariff> TariffOf(v1::ProgrammeService service, const v1::Date& on);

@@ -32,6 +32,15 @@ const Row kRows[] = {
     {v1::PROGRAMME_SERVICE_PERINATAL_CONSULTATION, 1500, "perinatal-consultation@2024-01-01"},
 };
 
+TEST(TariffTest, EuroTextHasTwoDecimals) {
+  EXPECT_EQ(EuroText(2255), "22.55");
+  EXPECT_EQ(EuroText(12000), "120.00");
+  EXPECT_EQ(EuroText(1505), "15.05");
+  EXPECT_EQ(EuroText(7), "0.07");
+  EXPECT_EQ(EuroText(0), "0.00");
+  EXPECT_EQ(EuroText(-5), "-0.05");
+}
+
 TEST(TariffTest, EachServiceFromItsValidFromDay) {
   for (const Row& r : kRows) {
     SCOPED_TRACE(r.row);

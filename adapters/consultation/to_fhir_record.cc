@@ -7,19 +7,12 @@
 #include <string_view>
 
 #include "absl/strings/escaping.h"
+#include "adapters/common/tariff.h"
 #include "adapters/consultation/fhir_shape.h"
 #include "adapters/consultation/to_fhir_writer.h"
 
 namespace zorgbrug::adapters::consultation::internal {
-namespace {
-
-// "120.00" for 12000 cents.
-std::string Euros(int64_t cents) {
-  const int64_t rest = cents % 100;
-  return common::Cat({std::to_string(cents / 100), rest < 10 ? ".0" : ".", std::to_string(rest)});
-}
-
-}  // namespace
+namespace {}  // namespace
 
 namespace json = fhir::json;
 using common::AppendObject;
@@ -145,7 +138,7 @@ void RecordWriter::AddCharges(const v1::ConsultationBilling& billing) {
     doc_.Set(quantity, "value", doc_.MakeInteger(line.quantity()));
     if (line.amount_cents() != 0) {
       json::Value price = doc_.Set(charge, "priceOverride", doc_.MakeObject());
-      doc_.Set(price, "value", doc_.MakeNumber(Euros(line.amount_cents())));
+      doc_.Set(price, "value", doc_.MakeNumber(common::EuroText(line.amount_cents())));
       SetString(doc_, price, "currency", "EUR");
     }
     for (const v1::RuleReason& reason : line.reasons()) {
