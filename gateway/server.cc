@@ -58,6 +58,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   server->epd_translation_ = std::make_unique<EpdTranslationService>(translation);
   server->bib_screenings_ = std::make_unique<BibScreeningService>(translation);
   server->consultations_ = std::make_unique<ConsultationService>(translation);
+  server->care_plans_ = std::make_unique<CarePlanService>(translation);
 
   // Both are process-wide switches read when a ServerBuilder is constructed.
   grpc::EnableDefaultHealthCheckService(true);
@@ -69,6 +70,7 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   builder.RegisterService(server->epd_translation_.get());
   builder.RegisterService(server->bib_screenings_.get());
   builder.RegisterService(server->consultations_.get());
+  builder.RegisterService(server->care_plans_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "fhir/json/parser.h"
 #include "gateway/bib_screening_service.h"
+#include "gateway/care_plan_service.h"
 #include "gateway/consultation_service.h"
 #include "gateway/dev_certs.h"
 #include "gateway/epd_translation_service.h"
@@ -68,6 +69,7 @@ class GatewayServer {
   std::unique_ptr<EpdTranslationService> epd_translation_;
   std::unique_ptr<BibScreeningService> bib_screenings_;
   std::unique_ptr<ConsultationService> consultations_;
+  std::unique_ptr<CarePlanService> care_plans_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::string address_;
