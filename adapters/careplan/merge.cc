@@ -7,9 +7,10 @@
 #include "adapters/careplan/merge.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
 #include <google/protobuf/text_format.h>
-#include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -32,7 +33,6 @@ using google::protobuf::Message;
 using google::protobuf::OneofDescriptor;
 using google::protobuf::Reflection;
 using google::protobuf::TextFormat;
-using google::protobuf::util::MessageDifferencer;
 
 // The keyed lists and the fields that make an element's key, joined with '|' (enums by name):
 // "m-2|MEMBER_KIND_UNSPECIFIED|CONTENT_CLASS_CLINICAL" for an access decision. A repeated message
@@ -111,6 +111,30 @@ std::vector<Unit> UnitsOf(const Descriptor& type) {
   return units;
 }
 
+// UnitsOf, computed once per message type: the plan's type and every type reachable from it
+// (the elements, their sub-messages), at first use; any other type (a caller's) once per thread.
+void AddUnits(const Descriptor& type, std::map<const Descriptor*, std::vector<Unit>>& cache) {
+  if (!cache.emplace(&type, UnitsOf(type)).second) return;
+  for (int i = 0; i < type.field_count(); ++i) {
+    if (const Descriptor* inner = type.field(i)->message_type(); inner != nullptr) {
+      AddUnits(*inner, cache);
+    }
+  }
+}
+
+const std::vector<Unit>& CachedUnitsOf(const Descriptor& type) {
+  static const auto* const kPlanTypes = [] {
+    auto* cache = new std::map<const Descriptor*, std::vector<Unit>>();
+    AddUnits(*v1::CarePlan::descriptor(), *cache);
+    return cache;
+  }();
+  if (auto it = kPlanTypes->find(&type); it != kPlanTypes->end()) return it->second;
+  thread_local std::map<const Descriptor*, std::vector<Unit>> others;
+  auto it = others.find(&type);
+  if (it == others.end()) it = others.emplace(&type, UnitsOf(type)).first;
+  return it->second;
+}
+
 // Appends item `i` of the repeated `field` of `from` to the same field of `to`.
 void AppendItem(const Message& from, const FieldDescriptor* field, int i, Message* to) {
   const Reflection& in = *from.GetReflection();
@@ -186,8 +210,25 @@ std::unique_ptr<Message> Project(const Message& message, const Unit& unit) {
   return projection;
 }
 
+// Whether two messages are equal, by their deterministic serialization. The plan's messages have
+// no maps, no floating point and no extensions, so two messages are equal exactly when their bytes
+// are (what MessageDifferencer::Equals decides, an order of magnitude slower: merging is dominated
+// by comparing elements; merge_test.cc's properties check the result either way).
+std::string Bytes(const Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&out);
+  return bytes;
+}
+
+bool Same(const Message& a, const Message& b) {
+  return a.ByteSizeLong() == b.ByteSizeLong() && Bytes(a) == Bytes(b);
+}
+
 bool SameUnit(const Message& a, const Message& b, const Unit& unit) {
-  return MessageDifferencer::Equals(*Project(a, unit), *Project(b, unit));
+  return Same(*Project(a, unit), *Project(b, unit));
 }
 
 // Protobuf text on one line ("status: CARE_PLAN_TASK_STATUS_ACCEPTED"); "" for an empty message.
@@ -369,7 +410,7 @@ void MergeList(const Message& base, const Message& ours, const Message& theirs, 
       MergeMessage(*element, *mine, *other, inside, r.AddMessage(merged, field), conflicts);
     } else if (mine != nullptr || other != nullptr) {
       const Message* kept = mine != nullptr ? mine : other;
-      if (MessageDifferencer::Equals(*element, *kept)) continue;
+      if (Same(*element, *kept)) continue;
       conflicts->push_back(MakeConflict(v1::CONFLICT_KIND_CHANGED_AND_REMOVED, inside, "",
                                         Text(*element), TextOrEmpty(mine), TextOrEmpty(other)));
       r.AddMessage(merged, field)->CopyFrom(*element);
@@ -384,7 +425,7 @@ void MergeList(const Message& base, const Message& ours, const Message& theirs, 
   for (const std::string& key : added) {
     const Message* mine = in_ours.Find(key);
     const Message* other = in_theirs.Find(key);
-    if (mine != nullptr && other != nullptr && !MessageDifferencer::Equals(*mine, *other)) {
+    if (mine != nullptr && other != nullptr && !Same(*mine, *other)) {
       conflicts->push_back(MakeConflict(v1::CONFLICT_KIND_BOTH_ADDED,
                                         ElementContext(at, field->name(), key), "", "", Text(*mine),
                                         Text(*other)));
@@ -399,8 +440,16 @@ void MergeList(const Message& base, const Message& ours, const Message& theirs, 
 void MergeMessage(const Message& base, const Message& ours, const Message& theirs,
                   const Context& at, Message* merged,
                   std::vector<v1::CarePlanConflict>* conflicts) {
+  const std::vector<Unit>& units = CachedUnitsOf(*base.GetDescriptor());
+  // An element one side left alone is the other side's, unit by unit, so as a whole: most
+  // elements of a plan are unchanged on at least one side. Not for a message with keyed lists of
+  // its own, whose additions are ordered by key rather than as the side has them.
+  if (std::none_of(units.begin(), units.end(),
+                   [](const Unit& unit) { return unit.kind == UnitKind::kKeyedList; })) {
+    if (Same(ours, theirs) || Same(theirs, base)) return merged->CopyFrom(ours);
+    if (Same(ours, base)) return merged->CopyFrom(theirs);
+  }
   merged->CopyFrom(base);
-  const std::vector<Unit> units = UnitsOf(*base.GetDescriptor());
   for (const Unit& unit : units) {
     if (unit.kind != UnitKind::kKeyedList) {
       MergeUnit(base, ours, theirs, unit, at, merged, conflicts);
@@ -426,18 +475,18 @@ MergeResult Merge(const v1::CarePlan& base, const v1::CarePlan& ours, const v1::
   const v1::CarePlan b = WithoutVersion(base), o = WithoutVersion(ours), t = WithoutVersion(theirs);
   MergeResult result;
   // One side unchanged (or both the same): the other side as it is, its order and version too.
-  if (MessageDifferencer::Equals(t, b) || MessageDifferencer::Equals(o, t)) {
+  if (Same(t, b) || Same(o, t)) {
     result.merged = ours;
     return result;
   }
-  if (MessageDifferencer::Equals(o, b)) {
+  if (Same(o, b)) {
     result.merged = theirs;
     return result;
   }
   MergeMessage(b, o, t, Context{}, &result.merged, &result.conflicts);
-  if (MessageDifferencer::Equals(result.merged, o)) {
+  if (Same(result.merged, o)) {
     result.merged.set_version(ours.version());
-  } else if (MessageDifferencer::Equals(result.merged, t)) {
+  } else if (Same(result.merged, t)) {
     result.merged.set_version(theirs.version());
   } else {
     result.merged.set_version(std::max(ours.version(), theirs.version()) + 1);
