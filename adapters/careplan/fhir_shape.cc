@@ -2,19 +2,12 @@
 
 #include "adapters/careplan/fhir_shape.h"
 
-#include <array>
+#include "adapters/common/code_table.h"
 
 namespace zorgbrug::adapters::careplan::internal {
 namespace {
 
-template <typename Enum>
-struct Code {
-  Enum value;
-  std::string_view code;
-  std::string_view display;
-};
-
-constexpr std::array<Code<v1::CarePlanStatus>, 5> kPlanStatuses = {{
+constexpr common::CodeTable<v1::CarePlanStatus, 5> kPlanStatuses = {{
     {v1::CARE_PLAN_STATUS_DRAFT, "draft", "Draft"},
     {v1::CARE_PLAN_STATUS_ACTIVE, "active", "Active"},
     {v1::CARE_PLAN_STATUS_ON_HOLD, "on-hold", "On Hold"},
@@ -22,7 +15,7 @@ constexpr std::array<Code<v1::CarePlanStatus>, 5> kPlanStatuses = {{
     {v1::CARE_PLAN_STATUS_REVOKED, "revoked", "Revoked"},
 }};
 
-constexpr std::array<Code<v1::GoalStatus>, 5> kGoalStatuses = {{
+constexpr common::CodeTable<v1::GoalStatus, 5> kGoalStatuses = {{
     {v1::GOAL_STATUS_PROPOSED, "proposed", "Proposed"},
     {v1::GOAL_STATUS_ACTIVE, "active", "Active"},
     {v1::GOAL_STATUS_ON_HOLD, "on-hold", "On Hold"},
@@ -30,7 +23,7 @@ constexpr std::array<Code<v1::GoalStatus>, 5> kGoalStatuses = {{
     {v1::GOAL_STATUS_CANCELLED, "cancelled", "Cancelled"},
 }};
 
-constexpr std::array<Code<v1::CarePlanTaskStatus>, 7> kTaskStatuses = {{
+constexpr common::CodeTable<v1::CarePlanTaskStatus, 7> kTaskStatuses = {{
     {v1::CARE_PLAN_TASK_STATUS_REQUESTED, "requested", "Requested"},
     {v1::CARE_PLAN_TASK_STATUS_ACCEPTED, "accepted", "Accepted"},
     {v1::CARE_PLAN_TASK_STATUS_IN_PROGRESS, "in-progress", "In Progress"},
@@ -40,89 +33,69 @@ constexpr std::array<Code<v1::CarePlanTaskStatus>, 7> kTaskStatuses = {{
     {v1::CARE_PLAN_TASK_STATUS_REJECTED, "rejected", "Rejected"},
 }};
 
-constexpr std::array<Code<v1::CareTeamRole>, 4> kTeamRoles = {{
+constexpr common::CodeTable<v1::CareTeamRole, 4> kTeamRoles = {{
     {v1::CARE_TEAM_ROLE_COORDINATOR, "coordinator", "Care and welfare coordinator"},
     {v1::CARE_TEAM_ROLE_CASE_MANAGER, "case-manager", "Case manager"},
     {v1::CARE_TEAM_ROLE_CARE_MEDIATOR, "care-mediator", "Care mediator"},
     {v1::CARE_TEAM_ROLE_CONTACT_PERSON, "contact-person", "Contact person"},
 }};
 
-constexpr std::array<Code<v1::ContentClass>, 3> kContents = {{
+constexpr common::CodeTable<v1::ContentClass, 3> kContents = {{
     {v1::CONTENT_CLASS_CARE_ORGANISATION, "care-organisation", "Care organisation"},
     {v1::CONTENT_CLASS_LIFE_GOALS, "life-goals", "Life goals"},
     {v1::CONTENT_CLASS_CLINICAL, "clinical", "Clinical content"},
 }};
 
-constexpr std::array<Code<v1::MemberKind>, 4> kMemberKinds = {{
+constexpr common::CodeTable<v1::MemberKind, 4> kMemberKinds = {{
     {v1::MEMBER_KIND_PROFESSIONAL, "professional", "Every health professional of the team"},
     {v1::MEMBER_KIND_WELFARE_WORKER, "welfare-worker", "Every welfare worker of the team"},
     {v1::MEMBER_KIND_INFORMAL_CARER, "informal-carer", "Every informal carer of the team"},
     {v1::MEMBER_KIND_ORGANISATION, "organisation", "Every organisation of the team"},
 }};
 
-template <typename Enum, size_t N>
-const Code<Enum>* ByValue(const std::array<Code<Enum>, N>& table, Enum value) {
-  for (const Code<Enum>& c : table) {
-    if (c.value == value) return &c;
-  }
-  return nullptr;
-}
-
-template <typename Enum, size_t N>
-std::string_view CodeOf(const std::array<Code<Enum>, N>& table, Enum value) {
-  const Code<Enum>* c = ByValue(table, value);
-  return c == nullptr ? std::string_view() : c->code;
-}
-
-template <typename Enum, size_t N>
-std::string_view DisplayOf(const std::array<Code<Enum>, N>& table, Enum value) {
-  const Code<Enum>* c = ByValue(table, value);
-  return c == nullptr ? std::string_view() : c->display;
-}
-
-template <typename Enum, size_t N>
-std::optional<Enum> ByCode(const std::array<Code<Enum>, N>& table, std::string_view code) {
-  for (const Code<Enum>& c : table) {
-    if (c.code == code) return c.value;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::string_view CarePlanStatusCode(v1::CarePlanStatus status) {
-  return CodeOf(kPlanStatuses, status);
+  return common::CodeOf(kPlanStatuses, status);
 }
-std::string_view GoalStatusCode(v1::GoalStatus status) { return CodeOf(kGoalStatuses, status); }
+std::string_view GoalStatusCode(v1::GoalStatus status) {
+  return common::CodeOf(kGoalStatuses, status);
+}
 std::string_view TaskStatusCode(v1::CarePlanTaskStatus status) {
-  return CodeOf(kTaskStatuses, status);
+  return common::CodeOf(kTaskStatuses, status);
 }
-std::string_view TeamRoleCode(v1::CareTeamRole role) { return CodeOf(kTeamRoles, role); }
-std::string_view TeamRoleDisplay(v1::CareTeamRole role) { return DisplayOf(kTeamRoles, role); }
-std::string_view ContentCode(v1::ContentClass content) { return CodeOf(kContents, content); }
+std::string_view TeamRoleCode(v1::CareTeamRole role) { return common::CodeOf(kTeamRoles, role); }
+std::string_view TeamRoleDisplay(v1::CareTeamRole role) {
+  return common::DisplayOf(kTeamRoles, role);
+}
+std::string_view ContentCode(v1::ContentClass content) {
+  return common::CodeOf(kContents, content);
+}
 std::string_view ContentDisplay(v1::ContentClass content) {
-  return DisplayOf(kContents, content);
+  return common::DisplayOf(kContents, content);
 }
-std::string_view MemberKindCode(v1::MemberKind kind) { return CodeOf(kMemberKinds, kind); }
-std::string_view MemberKindDisplay(v1::MemberKind kind) { return DisplayOf(kMemberKinds, kind); }
+std::string_view MemberKindCode(v1::MemberKind kind) { return common::CodeOf(kMemberKinds, kind); }
+std::string_view MemberKindDisplay(v1::MemberKind kind) {
+  return common::DisplayOf(kMemberKinds, kind);
+}
 
 std::optional<v1::CarePlanStatus> CarePlanStatusFromCode(std::string_view code) {
-  return ByCode(kPlanStatuses, code);
+  return common::ValueOf(kPlanStatuses, code);
 }
 std::optional<v1::GoalStatus> GoalStatusFromCode(std::string_view code) {
-  return ByCode(kGoalStatuses, code);
+  return common::ValueOf(kGoalStatuses, code);
 }
 std::optional<v1::CarePlanTaskStatus> TaskStatusFromCode(std::string_view code) {
-  return ByCode(kTaskStatuses, code);
+  return common::ValueOf(kTaskStatuses, code);
 }
 std::optional<v1::CareTeamRole> TeamRoleFromCode(std::string_view code) {
-  return ByCode(kTeamRoles, code);
+  return common::ValueOf(kTeamRoles, code);
 }
 std::optional<v1::ContentClass> ContentFromCode(std::string_view code) {
-  return ByCode(kContents, code);
+  return common::ValueOf(kContents, code);
 }
 std::optional<v1::MemberKind> MemberKindFromCode(std::string_view code) {
-  return ByCode(kMemberKinds, code);
+  return common::ValueOf(kMemberKinds, code);
 }
 
 }  // namespace zorgbrug::adapters::careplan::internal

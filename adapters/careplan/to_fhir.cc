@@ -25,21 +25,6 @@ using common::SetString;
 
 namespace {
 
-v1::MemberKind KindOfMember(const v1::CareTeamMember& member) {
-  switch (member.who_case()) {
-    case v1::CareTeamMember::kProfessional:
-      return v1::MEMBER_KIND_PROFESSIONAL;
-    case v1::CareTeamMember::kWelfareWorker:
-      return v1::MEMBER_KIND_WELFARE_WORKER;
-    case v1::CareTeamMember::kInformalCarer:
-      return v1::MEMBER_KIND_INFORMAL_CARER;
-    case v1::CareTeamMember::kOrganisation:
-      return v1::MEMBER_KIND_ORGANISATION;
-    default:
-      return v1::MEMBER_KIND_UNSPECIFIED;
-  }
-}
-
 bool IsCoordinator(const v1::CareTeamMember& member) {
   return std::find(member.roles().begin(), member.roles().end(), v1::CARE_TEAM_ROLE_COORDINATOR) !=
          member.roles().end();
@@ -145,7 +130,7 @@ PlanWriter::Member PlanWriter::AddMember(const v1::CareTeamMember& m, const std:
                                          fhir::IssueSink& issues) {
   Member member;
   member.key = m.local_key();
-  member.kind = KindOfMember(m);
+  member.kind = KindOf(m);
   member.coordinator = IsCoordinator(m);
   auto practitioner = [&](const std::string& registered_as) {
     const std::string* url = out_.Find(registered_as);
