@@ -1,0 +1,882 @@
+#include "gateway/store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace zorgbrug::gateway::store {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Schema. `PRAGMA user_version` is the number of migrations applied; kMigrations[v] takes a
+// database from version v to v + 1. Append to it, never edit a step that has shipped.
+
+// 'zbrg': marks the file as ours, so that a wrong --store path is refused instead of written to.
+constexpr int kApplicationId = 0x7a627267;
+
+// outbox.state
+constexpr int kPending = 0;
+constexpr int kAcknowledged = 1;
+constexpr int kDead = 2;
+
+constexpr const char* kMigrations[] = {
+    // v1: messages (the payload stored once), the per-destination sequence counters, the outbox.
+    // The partial indexes hold pending (state 0) or dead (state 2) entries only, so acknowledged
+    // history costs Deliverable and Stats nothing; the literals must match the queries below. The
+    // trailing columns let the hold rule's probe and the counts read the index alone.
+    R"sql(
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  bundle_id TEXT NOT NULL,
+  header_id TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  event TEXT NOT NULL,
+  source TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  request BLOB NOT NULL,
+  response BLOB NOT NULL,
+  payload BLOB NOT NULL,
+  accepted_at_ms INTEGER NOT NULL,
+  UNIQUE (bundle_id, header_id)
+);
+CREATE INDEX messages_by_accepted_at ON messages (accepted_at_ms);
+CREATE TABLE sequences (
+  destination TEXT PRIMARY KEY,
+  last_sequence INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outbox (
+  destination TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  partition TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  reason TEXT,
+  dead_since_ms INTEGER,
+  PRIMARY KEY (destination, sequence)
+) WITHOUT ROWID;
+CREATE INDEX outbox_pending ON outbox (destination, sequence, partition, next_attempt_ms, state)
+  WHERE state = 0;
+CREATE INDEX outbox_pending_by_partition ON outbox (destination, partition, sequence, state)
+  WHERE state = 0;
+CREATE INDEX outbox_dead ON outbox (destination, sequence, state) WHERE state = 2;
+CREATE INDEX outbox_by_message ON outbox (message_id);
+)sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// ---------------------------------------------------------------------------------------------
+// Statements. Each is prepared once per connection and cached by the address of its text. The
+// queries over pending or dead entries name their partial index (INDEXED BY): without statistics
+// SQLite's planner prefers the primary key, which walks the acknowledged history too, and an
+// index that cannot serve the query fails the prepare instead of silently scanning.
+
+constexpr char kBegin[] = "BEGIN IMMEDIATE";
+constexpr char kCommit[] = "COMMIT";
+constexpr char kFindMessage[] =
+    "SELECT id, content_hash, response FROM messages WHERE bundle_id = ?1 AND header_id = ?2";
+constexpr char kInsertMessage[] =
+    "INSERT INTO messages (bundle_id, header_id, content_hash, event, source, partition, request,"
+    " response, payload, accepted_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+// The counter moves in the writer's transaction: a rolled-back batch takes its sequences back
+// with it, a committed one never gives them back (purged entries included).
+constexpr char kNextSequence[] =
+    "INSERT INTO sequences (destination, last_sequence) VALUES (?1, 1) ON CONFLICT (destination)"
+    " DO UPDATE SET last_sequence = last_sequence + 1 RETURNING last_sequence";
+constexpr char kLastSequence[] = "SELECT last_sequence FROM sequences WHERE destination = ?1";
+constexpr char kInsertOutbox[] =
+    "INSERT INTO outbox (destination, sequence, message_id, partition, state, attempts,"
+    " next_attempt_ms) VALUES (?1, ?2, ?3, ?4, 0, 0, 0)";
+constexpr char kEntryState[] =
+    "SELECT state, attempts FROM outbox WHERE destination = ?1 AND sequence = ?2";
+constexpr char kAcknowledge[] =
+    "UPDATE outbox SET state = 1, reason = NULL, dead_since_ms = NULL"
+    " WHERE destination = ?1 AND sequence = ?2";
+constexpr char kRetryLater[] =
+    "UPDATE outbox SET attempts = ?3, next_attempt_ms = ?4, reason = ?5"
+    " WHERE destination = ?1 AND sequence = ?2";
+constexpr char kMakeDead[] =
+    "UPDATE outbox SET state = 2, attempts = ?3, reason = ?4, dead_since_ms = ?5"
+    " WHERE destination = ?1 AND sequence = ?2";
+constexpr char kReplay[] =
+    "UPDATE outbox SET state = 0, attempts = 0, next_attempt_ms = ?3, reason = NULL,"
+    " dead_since_ms = NULL WHERE destination = ?1 AND sequence = ?2";
+// Walks the destination's pending entries in sequence order (outbox_pending) and keeps the head
+// of each partition: the NOT EXISTS is one probe of outbox_pending_by_partition per entry.
+constexpr char kDeliverable[] =
+    "SELECT o.sequence, o.partition, o.message_id, o.attempts, m.event, m.payload,"
+    " m.accepted_at_ms FROM outbox AS o INDEXED BY outbox_pending"
+    " JOIN messages AS m ON m.id = o.message_id"
+    " WHERE o.destination = ?1 AND o.state = 0 AND o.sequence > ?2 AND o.next_attempt_ms <= ?3"
+    " AND NOT EXISTS (SELECT 1 FROM outbox AS e INDEXED BY outbox_pending_by_partition"
+    " WHERE e.destination = ?1"
+    " AND e.partition = o.partition AND e.state = 0 AND e.sequence < o.sequence)"
+    " ORDER BY o.sequence LIMIT ?4";
+constexpr char kDeadLetters[] =
+    "SELECT o.sequence, o.partition, o.message_id, o.attempts, m.event, m.payload,"
+    " m.accepted_at_ms, o.reason, o.dead_since_ms FROM outbox AS o INDEXED BY outbox_dead"
+    " JOIN messages AS m ON m.id = o.message_id WHERE o.destination = ?1 AND o.state = 2"
+    " ORDER BY o.sequence";
+// The oldest pending entry is the first in sequence order: sequences follow acceptance.
+constexpr char kStats[] =
+    "SELECT s.destination,"
+    " (SELECT count(*) FROM outbox AS o INDEXED BY outbox_pending"
+    "  WHERE o.destination = s.destination AND o.state = 0),"
+    " (SELECT count(*) FROM outbox AS o INDEXED BY outbox_dead"
+    "  WHERE o.destination = s.destination AND o.state = 2),"
+    " (SELECT m.accepted_at_ms FROM outbox AS o INDEXED BY outbox_pending"
+    "  JOIN messages AS m ON m.id = o.message_id"
+    "  WHERE o.destination = s.destination AND o.state = 0 ORDER BY o.sequence LIMIT 1)"
+    " FROM sequences AS s"
+    " WHERE EXISTS (SELECT 1 FROM outbox AS o WHERE o.destination = s.destination)"
+    " ORDER BY s.destination";
+// One chunk of Purge; the outbox rows go with their message (ON DELETE CASCADE).
+constexpr char kPurgeChunk[] =
+    "DELETE FROM messages WHERE id IN (SELECT m.id FROM messages AS m"
+    " WHERE m.accepted_at_ms < ?1 AND NOT EXISTS (SELECT 1 FROM outbox AS o"
+    " WHERE o.message_id = m.id AND o.state != 1) LIMIT ?2)";
+constexpr int kPurgeChunkSize = 1000;
+
+// ---------------------------------------------------------------------------------------------
+// The sqlite3 C API behind two small RAII types.
+
+// What a retry may cure is UNAVAILABLE; damage is DATA_LOSS; anything else is a fault of ours.
+absl::Status SqliteError(int code, sqlite3* db, std::string_view what) {
+  std::string message = absl::StrCat("message store: ", std::string(what), ": ",
+                                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+      return absl::UnavailableError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+// A cached prepared statement while it is used: parameters are bound in order, and the
+// statement is reset and unbound when this goes out of scope (bound strings are not copied and
+// must outlive it). An error of preparation surfaces at the first Step().
+class Statement {
+ public:
+  Statement(sqlite3_stmt* stmt, sqlite3* db, absl::Status status)
+      : stmt_(stmt), db_(db), status_(std::move(status)) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() {
+    if (stmt_ == nullptr) return;
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  Statement& Bind(int64_t value) {
+    Check(stmt_ == nullptr ? SQLITE_OK : sqlite3_bind_int64(stmt_, next_++, value));
+    return *this;
+  }
+  Statement& BindText(const std::string& value) {
+    Check(stmt_ == nullptr ? SQLITE_OK
+                           : sqlite3_bind_text(stmt_, next_++, value.data(),
+                                               static_cast<int>(value.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Statement& BindBlob(const std::string& value) {
+    Check(stmt_ == nullptr ? SQLITE_OK
+                           : sqlite3_bind_blob(stmt_, next_++, value.data(),
+                                               static_cast<int>(value.size()), SQLITE_STATIC));
+    return *this;
+  }
+
+  // True when a row is ready, false when the statement is done.
+  absl::StatusOr<bool> Step() {
+    if (!status_.ok()) return status_;
+    const int code = sqlite3_step(stmt_);
+    if (code == SQLITE_ROW) return true;
+    if (code == SQLITE_DONE) return false;
+    return SqliteError(code, db_, sqlite3_sql(stmt_));
+  }
+  // Steps to the end, for statements whose rows do not matter.
+  absl::Status Run() {
+    for (;;) {
+      absl::StatusOr<bool> row = Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+    }
+  }
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  // TEXT and BLOB columns alike, byte for byte.
+  std::string Bytes(int column) const {
+    const void* data = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
+  }
+
+ private:
+  void Check(int code) {
+    if (code != SQLITE_OK && status_.ok()) status_ = SqliteError(code, db_, "bind");
+  }
+
+  sqlite3_stmt* stmt_;
+  sqlite3* db_;
+  absl::Status status_;
+  int next_ = 1;
+};
+
+// One connection and its prepared statements. Used by one thread at a time.
+class Connection {
+ public:
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, int flags,
+                                                          int busy_timeout_ms) {
+    sqlite3* db = nullptr;
+    const int code = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::unique_ptr<Connection> connection(new Connection(db));  // closes `db` on failure too
+    if (code != SQLITE_OK) return SqliteError(code, db, absl::StrCat("cannot open ", path));
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, busy_timeout_ms);
+    return connection;
+  }
+  ~Connection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() const { return db_; }
+
+  // `sql` must be a string with static storage (a constant above): it is the cache key.
+  Statement Prepare(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return Statement(it->second, db_, absl::OkStatus());
+    sqlite3_stmt* stmt = nullptr;
+    const int code = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (code != SQLITE_OK) return Statement(nullptr, db_, SqliteError(code, db_, sql));
+    statements_.emplace(sql, stmt);
+    return Statement(stmt, db_, absl::OkStatus());
+  }
+
+  // Runs statements whose results do not matter (pragmas, the schema); not cached.
+  absl::Status Exec(const std::string& sql) {
+    const int code = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    return code == SQLITE_OK ? absl::OkStatus() : SqliteError(code, db_, sql);
+  }
+
+  // The first column of the first row of `sql` as an integer or text.
+  absl::StatusOr<int64_t> QueryInt(const std::string& sql) {
+    return QueryOne<int64_t>(sql, [](sqlite3_stmt* s) { return sqlite3_column_int64(s, 0); });
+  }
+  absl::StatusOr<std::string> QueryText(const std::string& sql) {
+    return QueryOne<std::string>(sql, [](sqlite3_stmt* s) {
+      const unsigned char* text = sqlite3_column_text(s, 0);
+      return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
+    });
+  }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+
+  template <typename T, typename Read>
+  absl::StatusOr<T> QueryOne(const std::string& sql, Read read) {
+    sqlite3_stmt* stmt = nullptr;
+    int code = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+    if (code != SQLITE_OK) return SqliteError(code, db_, sql);
+    code = sqlite3_step(stmt);
+    absl::StatusOr<T> result =
+        code == SQLITE_ROW ? absl::StatusOr<T>(read(stmt))
+        : code == SQLITE_DONE
+            ? absl::StatusOr<T>(absl::InternalError(absl::StrCat(sql, ": no row")))
+            : absl::StatusOr<T>(SqliteError(code, db_, sql));
+    sqlite3_finalize(stmt);
+    return result;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Opening: the pragmas of the write connection and the schema.
+
+int SynchronousLevel(Synchronous mode) {
+  switch (mode) {
+    case Synchronous::kFull:
+      return 2;
+    case Synchronous::kNormal:
+      return 1;
+    case Synchronous::kOff:
+      return 0;
+  }
+  return 2;
+}
+
+// WAL (readers never wait for the writer), the requested synchronous level, foreign keys (for the
+// cascade of Purge) and the page limit; each read back, so that options() tells the truth.
+absl::Status ConfigureWriter(Connection& db, SqliteOptions& options) {
+  absl::StatusOr<std::string> mode = db.QueryText("PRAGMA journal_mode = WAL");
+  if (!mode.ok()) return mode.status();
+  if (*mode != "wal") {
+    return absl::UnavailableError(absl::StrCat("message store: ", options.path,
+                                               " cannot use WAL (journal mode ", *mode, ")"));
+  }
+  const int level = SynchronousLevel(options.synchronous);
+  absl::Status status = db.Exec(absl::StrCat("PRAGMA synchronous = ", level));
+  if (status.ok()) status = db.Exec("PRAGMA foreign_keys = ON");
+  if (!status.ok()) return status;
+  absl::StatusOr<int64_t> confirmed = db.QueryInt("PRAGMA synchronous");
+  if (!confirmed.ok()) return confirmed.status();
+  if (*confirmed != level) return absl::InternalError("message store: synchronous not applied");
+  if (options.max_page_count > 0) {
+    absl::StatusOr<int64_t> pages =
+        db.QueryInt(absl::StrCat("PRAGMA max_page_count = ", options.max_page_count));
+    if (!pages.ok()) return pages.status();
+    options.max_page_count = *pages;  // never below the current size of the file
+  }
+  return absl::OkStatus();
+}
+
+// Refuses a file of another application or of a newer build before anything is written to it
+// (WAL mode included). Returns the schema version of an acceptable file (0 when empty).
+absl::StatusOr<int64_t> CheckFile(Connection& db, const std::string& path) {
+  absl::StatusOr<int64_t> application = db.QueryInt("PRAGMA application_id");
+  if (!application.ok()) return application.status();
+  absl::StatusOr<int64_t> version = db.QueryInt("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  absl::StatusOr<int64_t> objects = db.QueryInt("SELECT count(*) FROM sqlite_schema");
+  if (!objects.ok()) return objects.status();
+  const bool empty = *application == 0 && *version == 0 && *objects == 0;
+  if (!empty && *application != kApplicationId) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("message store: ", path, " is not a zorgbrug message store"));
+  }
+  if (*version > kSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("message store: ", path, " has schema version ", *version,
+                     ", newer than this build's ", kSchemaVersion));
+  }
+  return *version;
+}
+
+// Creates the schema in an empty file, or brings an older one up to kSchemaVersion, in the
+// caller's transaction (checked again inside it: another process may have been first).
+absl::Status MigrateLocked(Connection& db, const std::string& path) {
+  absl::StatusOr<int64_t> version = CheckFile(db, path);
+  if (!version.ok()) return version.status();
+  for (int64_t v = *version; v < kSchemaVersion; ++v) {
+    absl::Status status = db.Exec(kMigrations[v]);
+    if (!status.ok()) return status;
+  }
+  absl::Status status = db.Exec(absl::StrCat("PRAGMA user_version = ", kSchemaVersion));
+  if (status.ok()) status = db.Exec(absl::StrCat("PRAGMA application_id = ", kApplicationId));
+  return status;
+}
+
+absl::Status Migrate(Connection& db, const std::string& path) {
+  absl::Status status = db.Exec("BEGIN IMMEDIATE");
+  if (status.ok()) status = MigrateLocked(db, path);
+  if (status.ok()) status = db.Exec("COMMIT");
+  if (!status.ok() && !sqlite3_get_autocommit(db.db())) db.Exec("ROLLBACK").IgnoreError();
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The changes, each run by the writer inside a batch's transaction. A returned error is a fault
+// of the database and fails the whole batch; the outcome for the caller (a duplicate, NOT_FOUND)
+// goes to the out-parameter.
+
+absl::StatusOr<int64_t> NextSequence(Connection& db, const std::string& destination) {
+  Statement next = db.Prepare(kNextSequence);
+  next.BindText(destination);
+  absl::StatusOr<bool> row = next.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("message store: no sequence returned");
+  const int64_t sequence = next.Int(0);
+  absl::Status done = next.Run();  // RETURNING: finish the statement
+  if (!done.ok()) return done;
+  return sequence;
+}
+
+absl::Status InsertOutbox(Connection& db, const AcceptedMessage& message, int64_t message_id) {
+  for (size_t i = 0; i < message.destinations.size(); ++i) {
+    const std::string& destination = message.destinations[i];
+    auto first = message.destinations.begin();
+    if (std::find(first, first + i, destination) != first + i) continue;  // listed twice
+    absl::StatusOr<int64_t> sequence = NextSequence(db, destination);
+    if (!sequence.ok()) return sequence.status();
+    Statement insert = db.Prepare(kInsertOutbox);
+    insert.BindText(destination).Bind(*sequence).Bind(message_id).BindText(message.partition);
+    absl::Status status = insert.Run();
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// The duplicate check sees the rows this transaction inserted before, so two identical messages
+// in one batch give one kAccepted and one kDuplicate.
+absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, AcceptResult& result) {
+  {
+    Statement find = db.Prepare(kFindMessage);
+    find.BindText(message.bundle_id).BindText(message.header_id);
+    absl::StatusOr<bool> row = find.Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      result.message_id = find.Int(0);
+      result.outcome = find.Bytes(1) == message.content_hash ? AcceptOutcome::kDuplicate
+                                                             : AcceptOutcome::kIdsReused;
+      result.response = find.Bytes(2);
+      return absl::OkStatus();
+    }
+  }
+  Statement insert = db.Prepare(kInsertMessage);
+  insert.BindText(message.bundle_id).BindText(message.header_id).BindText(message.content_hash);
+  insert.BindText(message.event).BindText(message.source).BindText(message.partition);
+  insert.BindBlob(message.request).BindBlob(message.response).BindBlob(message.payload);
+  insert.Bind(message.accepted_at_ms);
+  absl::Status status = insert.Run();
+  if (!status.ok()) return status;
+  result.outcome = AcceptOutcome::kAccepted;
+  result.message_id = sqlite3_last_insert_rowid(db.db());
+  result.response = message.response;
+  return InsertOutbox(db, message, result.message_id);
+}
+
+struct EntryState {
+  int state = kPending;
+  int attempts = 0;
+};
+
+// The entry's state, or nullopt when the outbox does not hold it.
+absl::StatusOr<std::optional<EntryState>> FindEntry(Connection& db, const std::string& destination,
+                                                    int64_t sequence) {
+  Statement find = db.Prepare(kEntryState);
+  find.BindText(destination).Bind(sequence);
+  absl::StatusOr<bool> row = find.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  return EntryState{static_cast<int>(find.Int(0)), static_cast<int>(find.Int(1))};
+}
+
+// Whether `sequence` was ever given to an entry of `destination`: an entry missing from the
+// outbox below the counter was acknowledged and purged.
+absl::StatusOr<bool> WasSent(Connection& db, const std::string& destination, int64_t sequence) {
+  Statement last = db.Prepare(kLastSequence);
+  last.BindText(destination);
+  absl::StatusOr<bool> row = last.Step();
+  if (!row.ok()) return row.status();
+  return *row && sequence >= 1 && sequence <= last.Int(0);
+}
+
+absl::Status NotSent(const std::string& destination, int64_t sequence) {
+  return absl::NotFoundError(
+      absl::StrCat("message store: ", destination, " was never sent sequence ", sequence));
+}
+
+// A missing entry below the counter was acknowledged, then purged: another acknowledgement or a
+// late failure of it is harmless; an entry never sent is NOT_FOUND.
+absl::Status MissingEntry(Connection& db, const std::string& destination, int64_t sequence,
+                          absl::Status& outcome) {
+  absl::StatusOr<bool> sent = WasSent(db, destination, sequence);
+  if (!sent.ok()) return sent.status();
+  outcome = *sent ? absl::OkStatus() : NotSent(destination, sequence);
+  return absl::OkStatus();
+}
+
+absl::Status AcknowledgeEntry(Connection& db, const std::string& destination, int64_t sequence,
+                              absl::Status& outcome) {
+  absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) return MissingEntry(db, destination, sequence, outcome);
+  if ((*entry)->state == kAcknowledged) return absl::OkStatus();
+  // A dead letter the destination confirms after all was delivered: it leaves the dead letters.
+  Statement acknowledge = db.Prepare(kAcknowledge);
+  acknowledge.BindText(destination).Bind(sequence);
+  return acknowledge.Run();
+}
+
+// Backoff before attempt n (n >= 1): min(initial * 2^(n-1), max), without overflow.
+int64_t BackoffMs(const RetryPolicy& policy, int attempt) {
+  int64_t backoff = std::max<int64_t>(policy.initial_backoff_ms, 0);
+  for (int i = 1; i < attempt && backoff < policy.max_backoff_ms; ++i) backoff *= 2;
+  return std::min(backoff, policy.max_backoff_ms);
+}
+
+absl::Status FailEntry(Connection& db, const RetryPolicy& policy, const std::string& destination,
+                       int64_t sequence, const std::string& reason, int64_t now_ms,
+                       absl::Status& outcome) {
+  absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) return MissingEntry(db, destination, sequence, outcome);
+  // Acknowledged (the acknowledgement won the race) or already dead: nothing to retry.
+  if ((*entry)->state != kPending) return absl::OkStatus();
+  const int attempts = (*entry)->attempts + 1;
+  if (attempts >= policy.max_attempts) {
+    Statement dead = db.Prepare(kMakeDead);
+    dead.BindText(destination).Bind(sequence).Bind(attempts).BindText(reason).Bind(now_ms);
+    return dead.Run();
+  }
+  Statement later = db.Prepare(kRetryLater);
+  later.BindText(destination).Bind(sequence).Bind(attempts);
+  later.Bind(now_ms + BackoffMs(policy, attempts)).BindText(reason);
+  return later.Run();
+}
+
+absl::Status ReplayEntry(Connection& db, const std::string& destination, int64_t sequence,
+                         int64_t now_ms, absl::Status& outcome) {
+  absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value() || (*entry)->state != kDead) {
+    absl::StatusOr<bool> sent = WasSent(db, destination, sequence);
+    if (!sent.ok()) return sent.status();
+    outcome = !*sent ? NotSent(destination, sequence)
+                     : absl::FailedPreconditionError(absl::StrCat("message store: sequence ",
+                                                                  sequence, " of ", destination,
+                                                                  " is not a dead letter"));
+    return absl::OkStatus();
+  }
+  Statement replay = db.Prepare(kReplay);
+  replay.BindText(destination).Bind(sequence).Bind(now_ms);
+  return replay.Run();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads.
+
+// Columns 0-6 of kDeliverable and kDeadLetters.
+Delivery ReadDelivery(const Statement& row, const std::string& destination) {
+  Delivery delivery;
+  delivery.sequence = row.Int(0);
+  delivery.destination = destination;
+  delivery.partition = row.Bytes(1);
+  delivery.message_id = row.Int(2);
+  delivery.attempts = static_cast<int>(row.Int(3));
+  delivery.event = row.Bytes(4);
+  delivery.payload = row.Bytes(5);
+  delivery.accepted_at_ms = row.Int(6);
+  return delivery;
+}
+
+absl::StatusOr<std::vector<Delivery>> QueryDeliverable(Connection& db,
+                                                       const std::string& destination,
+                                                       int64_t after_sequence, int limit,
+                                                       int64_t now_ms) {
+  std::vector<Delivery> deliveries;
+  Statement query = db.Prepare(kDeliverable);
+  query.BindText(destination).Bind(after_sequence).Bind(now_ms).Bind(limit);
+  for (;;) {
+    absl::StatusOr<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return deliveries;
+    deliveries.push_back(ReadDelivery(query, destination));
+  }
+}
+
+absl::StatusOr<std::vector<DeadLetter>> QueryDeadLetters(Connection& db,
+                                                         const std::string& destination) {
+  std::vector<DeadLetter> dead;
+  Statement query = db.Prepare(kDeadLetters);
+  query.BindText(destination);
+  for (;;) {
+    absl::StatusOr<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return dead;
+    dead.push_back(DeadLetter{ReadDelivery(query, destination), query.Bytes(7), query.Int(8)});
+  }
+}
+
+absl::StatusOr<std::vector<QueueStats>> QueryStats(Connection& db) {
+  std::vector<QueueStats> stats;
+  Statement query = db.Prepare(kStats);
+  for (;;) {
+    absl::StatusOr<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return stats;
+    stats.push_back(
+        QueueStats{query.Bytes(0), query.Int(1), query.Int(2), query.IsNull(3) ? 0 : query.Int(3)});
+  }
+}
+
+absl::StatusOr<std::optional<AcceptResult>> QueryResponse(Connection& db,
+                                                          const std::string& bundle_id,
+                                                          const std::string& header_id) {
+  Statement find = db.Prepare(kFindMessage);
+  find.BindText(bundle_id).BindText(header_id);
+  absl::StatusOr<bool> row = find.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  return AcceptResult{AcceptOutcome::kDuplicate, find.Int(0), find.Bytes(2)};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store: one writer thread with its queue (group commit), a pool of read connections.
+
+// A change waiting for the writer; lives on the caller's stack until `done`.
+struct WriteOp {
+  std::function<absl::Status(Connection&)> apply;
+  absl::Status status;
+  bool done = false;
+};
+
+class SqliteStoreImpl final : public SqliteStore {
+ public:
+  SqliteStoreImpl(SqliteOptions options, std::unique_ptr<Connection> writer)
+      : options_(std::move(options)), writer_(std::move(writer)) {
+    thread_ = std::thread([this] { WriterLoop(); });
+  }
+
+  // Waits for what is queued, then stops the writer; the connections close after it.
+  ~SqliteStoreImpl() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closing_ = true;
+    }
+    work_cv_.notify_one();
+    thread_.join();
+  }
+
+  const SqliteOptions& options() const override { return options_; }
+
+  WriterStats writer_stats() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stats_;
+  }
+
+  absl::StatusOr<AcceptResult> Accept(const AcceptedMessage& message) override {
+    AcceptResult result;
+    absl::Status status = Write([&](Connection& db) {
+      absl::Status inserted = InsertMessage(db, message, result);
+      if (inserted.ok() && result.outcome == AcceptOutcome::kAccepted) ++batch_accepted_;
+      return inserted;
+    });
+    if (!status.ok()) return status;
+    return result;
+  }
+
+  absl::StatusOr<std::optional<AcceptResult>> FindResponse(const std::string& bundle_id,
+                                                           const std::string& header_id) override {
+    return Read<std::optional<AcceptResult>>(
+        [&](Connection& db) { return QueryResponse(db, bundle_id, header_id); });
+  }
+
+  absl::StatusOr<std::vector<Delivery>> Deliverable(const std::string& destination,
+                                                    int64_t after_sequence, int limit,
+                                                    int64_t now_ms) override {
+    if (limit <= 0) return std::vector<Delivery>();
+    return Read<std::vector<Delivery>>([&](Connection& db) {
+      return QueryDeliverable(db, destination, after_sequence, limit, now_ms);
+    });
+  }
+
+  absl::Status Acknowledge(const std::string& destination, int64_t sequence) override {
+    absl::Status outcome;
+    absl::Status status =
+        Write([&](Connection& db) { return AcknowledgeEntry(db, destination, sequence, outcome); });
+    return status.ok() ? outcome : status;
+  }
+
+  absl::Status Fail(const std::string& destination, int64_t sequence, const std::string& reason,
+                    int64_t now_ms) override {
+    absl::Status outcome;
+    absl::Status status = Write([&](Connection& db) {
+      return FailEntry(db, options_.retry, destination, sequence, reason, now_ms, outcome);
+    });
+    return status.ok() ? outcome : status;
+  }
+
+  absl::StatusOr<std::vector<DeadLetter>> DeadLetters(const std::string& destination) override {
+    return Read<std::vector<DeadLetter>>(
+        [&](Connection& db) { return QueryDeadLetters(db, destination); });
+  }
+
+  absl::Status Replay(const std::string& destination, int64_t sequence, int64_t now_ms) override {
+    absl::Status outcome;
+    absl::Status status = Write(
+        [&](Connection& db) { return ReplayEntry(db, destination, sequence, now_ms, outcome); });
+    return status.ok() ? outcome : status;
+  }
+
+  absl::StatusOr<std::vector<QueueStats>> Stats() override {
+    return Read<std::vector<QueueStats>>([](Connection& db) { return QueryStats(db); });
+  }
+
+  // In chunks, one transaction each, so that accepts queued meanwhile wait for one chunk at most.
+  absl::StatusOr<int64_t> Purge(int64_t cutoff_ms) override {
+    int64_t removed = 0;
+    for (;;) {
+      int64_t chunk = 0;
+      absl::Status status = Write([&](Connection& db) {
+        Statement purge = db.Prepare(kPurgeChunk);
+        purge.Bind(cutoff_ms).Bind(kPurgeChunkSize);
+        absl::Status done = purge.Run();
+        if (done.ok()) chunk = sqlite3_changes(db.db());
+        return done;
+      });
+      if (!status.ok()) return status;
+      removed += chunk;
+      if (chunk < kPurgeChunkSize) return removed;
+    }
+  }
+
+ private:
+  // Queues `apply` for the writer and waits until its batch is committed or has failed.
+  absl::Status Write(std::function<absl::Status(Connection&)> apply) {
+    WriteOp op;
+    op.apply = std::move(apply);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (closing_) return absl::UnavailableError("message store: closing");
+    queue_.push_back(&op);
+    stats_.queued = static_cast<int64_t>(queue_.size());
+    work_cv_.notify_one();
+    done_cv_.wait(lock, [&op] { return op.done; });
+    return op.status;
+  }
+
+  void WriterLoop() {
+    std::vector<WriteOp*> batch;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_cv_.wait(lock, [this] { return !queue_.empty() || closing_; });
+        if (queue_.empty()) return;  // closing, and nothing left to write
+        const size_t take = std::min<size_t>(queue_.size(), std::max(options_.max_batch, 1));
+        batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+        stats_.queued = static_cast<int64_t>(queue_.size());
+        stats_.in_batch = static_cast<int64_t>(batch.size());
+      }
+      RunBatch(batch);
+    }
+  }
+
+  // One transaction for the whole batch: all of it is committed, or none of it and every change
+  // gets the error. Under synchronous=FULL the COMMIT is the batch's one sync.
+  void RunBatch(const std::vector<WriteOp*>& batch) {
+    const auto start = std::chrono::steady_clock::now();
+    batch_accepted_ = 0;
+    absl::Status status = writer_->Prepare(kBegin).Run();
+    for (size_t i = 0; i < batch.size() && status.ok(); ++i) status = batch[i]->apply(*writer_);
+    if (status.ok()) status = writer_->Prepare(kCommit).Run();
+    if (!status.ok()) {
+      if (!sqlite3_get_autocommit(writer_->db())) writer_->Exec("ROLLBACK").IgnoreError();
+      status = absl::Status(status.code(),
+                            absl::StrCat("nothing of a batch of ", batch.size(),
+                                         " changes was written: ", std::string(status.message())));
+    }
+    const int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (WriteOp* op : batch) {
+        op->status = status;
+        op->done = true;
+      }
+      stats_.in_batch = 0;
+      if (status.ok()) {
+        ++stats_.commits;
+        stats_.messages_accepted += batch_accepted_;
+        stats_.changes_committed += static_cast<int64_t>(batch.size());
+        stats_.commit_micros_total += micros;
+        stats_.commit_micros_max = std::max(stats_.commit_micros_max, micros);
+      } else {
+        ++stats_.failed_batches;
+      }
+    }
+    done_cv_.notify_all();
+  }
+
+  // Runs `read` on an idle read connection (or a new one when all are busy).
+  template <typename T>
+  absl::StatusOr<T> Read(const std::function<absl::StatusOr<T>(Connection&)>& read) {
+    std::unique_ptr<Connection> db;
+    {
+      std::lock_guard<std::mutex> lock(readers_mu_);
+      if (!readers_.empty()) {
+        db = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (db == nullptr) {
+      absl::StatusOr<std::unique_ptr<Connection>> opened = OpenReader();
+      if (!opened.ok()) return opened.status();
+      db = std::move(*opened);
+    }
+    absl::StatusOr<T> result = read(*db);
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    if (static_cast<int>(readers_.size()) < options_.idle_read_connections) {
+      readers_.push_back(std::move(db));
+    }
+    return result;
+  }
+
+  absl::StatusOr<std::unique_ptr<Connection>> OpenReader() {
+    absl::StatusOr<std::unique_ptr<Connection>> db =
+        Connection::Open(options_.path, SQLITE_OPEN_READWRITE, options_.busy_timeout_ms);
+    if (!db.ok()) return db.status();
+    absl::Status status = (*db)->Exec("PRAGMA query_only = ON");
+    if (!status.ok()) return status;
+    return db;
+  }
+
+  const SqliteOptions options_;
+  std::unique_ptr<Connection> writer_;  // the writer thread's only
+  int64_t batch_accepted_ = 0;          // the writer thread's only
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;  // the writer waits for changes
+  std::condition_variable done_cv_;  // callers wait for their batch
+  std::deque<WriteOp*> queue_;
+  bool closing_ = false;
+  WriterStats stats_;
+  std::thread thread_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_;  // idle
+};
+
+}  // namespace
+
+std::string_view SynchronousName(Synchronous mode) {
+  switch (mode) {
+    case Synchronous::kFull:
+      return "FULL";
+    case Synchronous::kNormal:
+      return "NORMAL";
+    case Synchronous::kOff:
+      return "OFF";
+  }
+  return "FULL";
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> OpenSqliteStore(const SqliteOptions& options) {
+  SqliteOptions effective = options;
+  absl::StatusOr<std::unique_ptr<Connection>> writer = Connection::Open(
+      options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms);
+  if (!writer.ok()) return writer.status();
+  absl::Status status = CheckFile(**writer, options.path).status();
+  if (status.ok()) status = ConfigureWriter(**writer, effective);
+  if (status.ok()) status = Migrate(**writer, options.path);
+  if (!status.ok()) return status;
+  return std::make_unique<SqliteStoreImpl>(std::move(effective), std::move(*writer));
+}
+
+}  // namespace zorgbrug::gateway::store
