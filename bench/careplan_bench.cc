@@ -7,7 +7,8 @@
 //   BM_CarePlanFromFhir        the Bundle back to a plan;
 //   BM_CarePlanMerge           a three-way merge of a platform's and an EPD's edits, no conflict;
 //   BM_CarePlanMergeConflicts  the same with 5 conflicting task statuses;
-//   BM_CarePlanContributeBib   a BiB contribution merged into the plan (new, then again: no change).
+//   BM_CarePlanContributeBib   a BiB contribution merged into the plan (new, then again: no
+//   change).
 // items_per_second counts plans.
 
 #include <benchmark/benchmark.h>
@@ -159,7 +160,8 @@ void MapBenchmark(benchmark::State& state, const careplan::Audience& audience, b
   for (auto _ : state) {
     fhir::IssueCollector issues;
     std::optional<fhir::json::Document> bundle;
-    if (!Map(audience, context, issues, bundle)) return state.SkipWithError("the plan does not map");
+    if (!Map(audience, context, issues, bundle))
+      return state.SkipWithError("the plan does not map");
     if (validate) {
       fhir::validation::Validate(bundle->root(), {}, issues);
       if (issues.HasErrors()) return state.SkipWithError("the Bundle does not validate");

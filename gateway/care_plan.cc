@@ -42,9 +42,9 @@ TranslationResult<v1::CarePlanToFhirResponse> CarePlanToFhir(
   if (mapping.HasErrors()) return FinishContent<Response>(mapping.issues(), {});
   careplan::Audience audience;
   audience.member = request.audience_member();
-  fhir::json::Document bundle = careplan::ToFhir(
-      request.plan(), audience, MappingContextFor(request.local_key_system_base(), options),
-      mapping);
+  fhir::json::Document bundle =
+      careplan::ToFhir(request.plan(), audience,
+                       MappingContextFor(request.local_key_system_base(), options), mapping);
   if (mapping.HasErrors()) return FinishContent<Response>(mapping.issues(), {});
   std::vector<Issue> issues = mapping.issues();
   ValidateEmitted(bundle.root(), options, issues);
@@ -109,8 +109,7 @@ TranslationResult<v1::MergeResponse> CarePlanMerge(const v1::MergeRequest& reque
   for (const Issue& issue : issues) {
     if (issue.severity == fhir::Severity::kError) return FinishContent<Response>(issues, {});
   }
-  careplan::MergeResult result =
-      careplan::Merge(request.base(), request.ours(), request.theirs());
+  careplan::MergeResult result = careplan::Merge(request.base(), request.ours(), request.theirs());
   Response response;
   *response.mutable_merged() = std::move(result.merged);
   for (v1::CarePlanConflict& conflict : result.conflicts) {

@@ -22,7 +22,8 @@ TranslationResult<v1::CarePlanFromFhirResponse> CarePlanFromFhir(
 // FAILED_PRECONDITION).
 TranslationResult<v1::ContributeResponse> CarePlanContribute(const v1::ContributeRequest& request);
 
-// Merge: CheckPlan on each side (issues at "base.", "ours.", "theirs." paths), then careplan::Merge.
+// Merge: CheckPlan on each side (issues at "base.", "ours.", "theirs." paths), then
+// careplan::Merge.
 TranslationResult<v1::MergeResponse> CarePlanMerge(const v1::MergeRequest& request);
 
 }  // namespace zorgbrug::gateway

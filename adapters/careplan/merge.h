@@ -25,9 +25,9 @@ struct MergeResult {
 // additions under one key are BOTH_ADDED. Never last-writer-wins.
 //
 // Properties (merge_test.cc): Merge(b, x, b) == x and Merge(b, b, x) == x; without conflicts
-// Merge(b, x, y) == Merge(b, y, x); every field changed differently on both sides yields a conflict.
-// Order: the base's elements in the base's order, then the added ones by key. Version: that of the
-// side the result equals, else max(ours, theirs) + 1.
+// Merge(b, x, y) == Merge(b, y, x); every field changed differently on both sides yields a
+// conflict. Order: the base's elements in the base's order, then the added ones by key. Version:
+// that of the side the result equals, else max(ours, theirs) + 1.
 MergeResult Merge(const v1::CarePlan& base, const v1::CarePlan& ours, const v1::CarePlan& theirs);
 
 }  // namespace zorgbrug::adapters::careplan

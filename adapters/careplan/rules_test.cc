@@ -812,9 +812,9 @@ TEST(ContributeConsultation, NewParticipantsJoinTheTeam) {
   EXPECT_FALSE(issues.HasErrors()) << Dump(issues);
   ASSERT_TRUE(r.changed);
   EXPECT_EQ(Keys(r.plan, "team"),
-            (std::vector<std::string>{
-                "m-midwife", "m-gp", "m-social", "m-coord", "m-partner", "nihdi/71234567891",
-                "worker/https://ocmw.example.be/id|OC-12", "carer/po-7/4"}));
+            (std::vector<std::string>{"m-midwife", "m-gp", "m-social", "m-coord", "m-partner",
+                                      "nihdi/71234567891",
+                                      "worker/https://ocmw.example.be/id|OC-12", "carer/po-7/4"}));
   const v1::CareTeamMember* psychologist = Member(r.plan, "nihdi/71234567891");
   EXPECT_EQ(psychologist->professional().role().code(), "persclinicalpsychologist");
   EXPECT_EQ(KindOf(*Member(r.plan, "worker/https://ocmw.example.be/id|OC-12")),

@@ -57,10 +57,7 @@ constexpr char kPlan[] = R"pb(
   team {
     local_key: "m-social"
     welfare_worker {
-      identifier {
-        system: "https://www.kindengezin.be/fhir/NamingSystem/staff"
-        value: "KG-2041"
-      }
+      identifier { system: "https://www.kindengezin.be/fhir/NamingSystem/staff" value: "KG-2041" }
       name { use: NAME_USE_OFFICIAL family: "Vermeulen" given: "Fatima" }
       role { code: "perssocialworker" }
     }
@@ -169,7 +166,8 @@ TEST_F(CarePlanTest, PlanMapsToValidatedFhirAndBack) {
   grpc::Status status = ToFhir(Plan(), "", response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.counts().error(), 0) << response.operation_outcome_json();
-  for (const char* type : {"CarePlan", "CareTeam", "Goal", "Task", "Communication", "RelatedPerson"}) {
+  for (const char* type :
+       {"CarePlan", "CareTeam", "Goal", "Task", "Communication", "RelatedPerson"}) {
     EXPECT_TRUE(Contains(response.bundle_json(), std::string(R"("resourceType":")") + type + "\""))
         << type;
   }
@@ -269,31 +267,46 @@ TEST_F(CarePlanTest, ConsultationBringsItsParticipantsAndActions) {
   v1::ContributeRequest request;
   *request.mutable_plan() = Plan();
   v1::ConsultationRecord* record = request.mutable_consultation();
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-    local_key: "OV-2026-0012"
-    kind: CONSULTATION_KIND_PERINATAL
-    patient_local_key: "P-4711"
-    start { seconds: 1773147600 }
-    end { seconds: 1773151200 }
-    participants {
-      professional { nihdi: "40012345603" name { family: "Peeters" given: "An" } role { code: "persmidwife" } }
-      functions: CONSULTATION_FUNCTION_ORGANISER
-      mode: PARTICIPATION_MODE_PHYSICAL
-      present: true
-      minutes: 60
-    }
-    participants {
-      professional { nihdi: "19012345601" name { family: "Wouters" given: "Els" } role { code: "persgynecologistobstetrics" } }
-      mode: PARTICIPATION_MODE_ONLINE
-      present: true
-      minutes: 30
-    }
-    participants { client {} mode: PARTICIPATION_MODE_PHYSICAL present: true minutes: 60 }
-    decisions: "Follow-up consultation in the third trimester."
-    actions { local_key: "A1" description: "Plan the third-trimester consultation" owner: 1 }
-    consent: CONSULTATION_CONSENT_GIVEN
-    care_plan_local_key: "ZP-4711"
-  )pb", record));
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        local_key: "OV-2026-0012"
+        kind: CONSULTATION_KIND_PERINATAL
+        patient_local_key: "P-4711"
+        start { seconds: 1773147600 }
+        end { seconds: 1773151200 }
+        participants {
+          professional {
+            nihdi: "40012345603"
+            name { family: "Peeters" given: "An" }
+            role { code: "persmidwife" }
+          }
+          functions: CONSULTATION_FUNCTION_ORGANISER
+          mode: PARTICIPATION_MODE_PHYSICAL
+          present: true
+          minutes: 60
+        }
+        participants {
+          professional {
+            nihdi: "19012345601"
+            name { family: "Wouters" given: "Els" }
+            role { code: "persgynecologistobstetrics" }
+          }
+          mode: PARTICIPATION_MODE_ONLINE
+          present: true
+          minutes: 30
+        }
+        participants {
+          client {}
+          mode: PARTICIPATION_MODE_PHYSICAL
+          present: true
+          minutes: 60
+        }
+        decisions: "Follow-up consultation in the third trimester."
+        actions { local_key: "A1" description: "Plan the third-trimester consultation" owner: 1 }
+        consent: CONSULTATION_CONSENT_GIVEN
+        care_plan_local_key: "ZP-4711"
+      )pb",
+      record));
 
   v1::ContributeResponse response;
   grpc::Status status = Contribute(request, response);
