@@ -1,6 +1,7 @@
 #include "fhir/fhirpath/resolve.h"
 
 #include "fhir/fhirpath/navigation.h"
+#include "fhir/reference.h"
 
 namespace zorgbrug::fhir::fhirpath::internal {
 namespace {
@@ -19,17 +20,6 @@ const json::Value* FindContained(const json::Value& container, std::string_view 
     if (r.FindString("id") == id) return &r;
   }
   return nullptr;
-}
-
-// The "Type/id" tail of `reference` (dropping a _history part), or empty.
-std::string_view TypeAndId(std::string_view reference) {
-  size_t history = reference.find("/_history/");
-  if (history != std::string_view::npos) reference = reference.substr(0, history);
-  size_t slash = reference.rfind('/');
-  if (slash == std::string_view::npos || slash == 0) return {};
-  size_t type_start = reference.rfind('/', slash - 1);
-  type_start = type_start == std::string_view::npos ? 0 : type_start + 1;
-  return reference.substr(type_start);
 }
 
 const json::Value* FindInBundle(const json::Value& bundle, std::string_view reference) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "fhir/json/value.h"
+#include "fhir/reference.h"
 
 namespace zorgbrug::fhir::validation::internal {
 
@@ -30,11 +31,8 @@ class BundleIndex {
   std::unordered_map<std::string, json::Value> by_type_id_;
 };
 
-// The "Type/id" part of a RESTful reference, without a "/_history/…" suffix; empty when the
-// reference has no such form.
-std::string_view TypeAndId(std::string_view reference);
-
-// Whether `reference` is an absolute URL other than urn: (a server elsewhere may resolve it).
-bool IsAbsoluteUrl(std::string_view reference);
+// Shared with the FHIRPath engine and the messaging engine (fhir/reference.h).
+using ::zorgbrug::fhir::IsAbsoluteUrl;
+using ::zorgbrug::fhir::TypeAndId;
 
 }  // namespace zorgbrug::fhir::validation::internal

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "adapters/common/bundle_io.h"
+#include "fhir/reference.h"
 #include "fhir/resource.h"
 
 namespace zorgbrug::gateway::messaging {
@@ -16,8 +17,10 @@ namespace {
 
 namespace json = fhir::json;
 using adapters::common::Cat;
+using fhir::IsAbsoluteUrl;
 using fhir::IssueType;
 using fhir::Severity;
+using fhir::TypeAndId;
 
 constexpr std::string_view kHeader = "Bundle.entry[0].resource";
 
@@ -61,21 +64,6 @@ bool IsUrl(std::string_view text) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return false;
   }
   return true;
-}
-
-// The "Type/id" part of a RESTful reference, without "/_history/…"; empty when there is none.
-std::string_view TypeAndId(std::string_view reference) {
-  size_t history = reference.find("/_history/");
-  if (history != std::string_view::npos) reference = reference.substr(0, history);
-  size_t slash = reference.rfind('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == reference.size()) return {};
-  size_t type_start = reference.rfind('/', slash - 1);
-  type_start = type_start == std::string_view::npos ? 0 : type_start + 1;
-  return reference.substr(type_start);
-}
-
-bool IsAbsoluteUrl(std::string_view reference) {
-  return reference.starts_with("http://") || reference.starts_with("https://");
 }
 
 struct FoundReference {
