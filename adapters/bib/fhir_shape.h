@@ -6,18 +6,20 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/fhir_terms.h"
 #include "adapters/common/mapping_context.h"
 #include "zorgbrug/v1/bib.pb.h"
 
 namespace zorgbrug::adapters::bib::internal {
 
+// Shared with the other adapters (adapters/common/fhir_terms.h).
+using common::kActCodeSystem;
+using common::kCandidateListExtension;
+using common::kTaskProfile;
+
 inline constexpr std::string_view kObservationProfile =
     "https://www.ehealth.fgov.be/standards/fhir/core-clinical/StructureDefinition/"
     "be-clinical-observation";
-inline constexpr std::string_view kTaskProfile =
-    "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-task";
-inline constexpr std::string_view kCandidateListExtension =
-    "http://hl7.org/fhir/StructureDefinition/task-candidateList";
 inline constexpr std::string_view kObservationCategorySystem =
     "http://terminology.hl7.org/CodeSystem/observation-category";
 inline constexpr std::string_view kInterpretationSystem =
@@ -26,16 +28,12 @@ inline constexpr std::string_view kDataAbsentSystem =
     "http://terminology.hl7.org/CodeSystem/data-absent-reason";
 inline constexpr std::string_view kSdohCategorySystem =
     "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes";
-inline constexpr std::string_view kActCodeSystem =
-    "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 // "no redisclosure without consent directive": the label of a screening the woman did not share.
 inline constexpr std::string_view kNoRedisclosure = "NORDSCLCD";
 inline constexpr std::string_view kUcumSystem = "http://unitsofmeasure.org";
 
 // The identifier systems under the sender's key namespace.
-inline std::string KeySystem(const common::MappingContext& context, std::string_view what) {
-  return context.local_key_system_base + "/" + std::string(what);
-}
+using common::KeySystem;
 // "<base>/bib-screening" holds the screening's key (QuestionnaireResponse.identifier);
 // "<base>/bib-screening-observation" "<key>/<part>" each derived Observation's;
 // "<base>/bib-screening-task" "<key>/<service code>" each task's.

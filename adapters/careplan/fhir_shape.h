@@ -8,10 +8,18 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/fhir_terms.h"
 #include "adapters/common/mapping_context.h"
 #include "zorgbrug/v1/care_plan.pb.h"
 
 namespace zorgbrug::adapters::careplan::internal {
+
+// Shared with the other adapters (adapters/common/fhir_terms.h).
+using common::kCandidateListExtension;
+using common::kCareTeamProfile;
+using common::kConsentScopeSystem;
+using common::kLoincSystem;
+using common::kTaskProfile;
 
 // HL7 Belgium patient-care 1.1.0. The Communication and the Consent are plain R4: BeCommunication
 // and BeConsent (core 2.x) publish no definition to validate against, so they are not claimed.
@@ -19,12 +27,6 @@ inline constexpr std::string_view kCarePlanProfile =
     "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-care-plan";
 inline constexpr std::string_view kGoalProfile =
     "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-goal";
-inline constexpr std::string_view kCareTeamProfile =
-    "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-careteam";
-inline constexpr std::string_view kTaskProfile =
-    "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-task";
-inline constexpr std::string_view kCandidateListExtension =
-    "http://hl7.org/fhir/StructureDefinition/task-candidateList";
 // R4 standard extension on the care goal: {type, target} per life goal it serves.
 inline constexpr std::string_view kGoalRelationshipExtension =
     "http://hl7.org/fhir/StructureDefinition/goal-relationship";
@@ -55,9 +57,6 @@ inline constexpr std::string_view kMemberKindSystem =
     "https://zorgbrug.be/fhir/CodeSystem/careplan-member-kind";
 
 // Terminologies of HL7 and LOINC used as they are.
-inline constexpr std::string_view kConsentScopeSystem =
-    "http://terminology.hl7.org/CodeSystem/consentscope";
-inline constexpr std::string_view kLoincSystem = "http://loinc.org";
 inline constexpr std::string_view kParticipationTypeSystem =
     "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 
@@ -81,9 +80,7 @@ inline constexpr std::string_view kContributionKey = "careplan-contribution";
 inline constexpr std::string_view kPatientKey = "patient";
 inline constexpr std::string_view kPregnancyKey = "pregnancy";
 
-inline std::string KeySystem(const common::MappingContext& context, std::string_view what) {
-  return context.local_key_system_base + "/" + std::string(what);
-}
+using common::KeySystem;
 
 // The FHIR code of each enum value ("active"); empty for *_UNSPECIFIED.
 std::string_view CarePlanStatusCode(v1::CarePlanStatus status);

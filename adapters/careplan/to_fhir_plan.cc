@@ -15,11 +15,10 @@ namespace zorgbrug::adapters::careplan::internal {
 namespace json = fhir::json;
 using common::AppendObject;
 using common::BundleWriter;
+using common::kActCodeSystem;
 using common::SetString;
 
 namespace {
-
-constexpr std::string_view kActCodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
 // The proto's UNSPECIFIED statuses are never sent by the platform; they read as the FHIR default.
 std::string_view GoalStatusOrDefault(v1::GoalStatus status) {

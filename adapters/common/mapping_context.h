@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace zorgbrug::adapters::common {
 
@@ -18,5 +19,15 @@ struct MappingContext {
   // "<base>/pregnancy", "<base>/bib-screening".
   std::string local_key_system_base;
 };
+
+// A context whose UUIDs are 00000000-0000-4000-8000-000000000001, ...002, ... in call order: the
+// deterministic ids of golden tests and benchmarks (never of the gateway, which passes random
+// ones).
+MappingContext SequentialContext(std::string local_key_system_base);
+
+// The identifier system of one kind of the sender's keys: "<base>/<what>" ("<base>/patient").
+inline std::string KeySystem(const MappingContext& context, std::string_view what) {
+  return context.local_key_system_base + "/" + std::string(what);
+}
 
 }  // namespace zorgbrug::adapters::common

@@ -8,17 +8,19 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/fhir_terms.h"
 #include "adapters/common/mapping_context.h"
 #include "zorgbrug/v1/consultation.pb.h"
 
 namespace zorgbrug::adapters::consultation::internal {
 
-inline constexpr std::string_view kCareTeamProfile =
-    "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-careteam";
-inline constexpr std::string_view kTaskProfile =
-    "https://www.ehealth.fgov.be/standards/fhir/patient-care/StructureDefinition/be-task";
-inline constexpr std::string_view kCandidateListExtension =
-    "http://hl7.org/fhir/StructureDefinition/task-candidateList";
+// Shared with the other adapters (adapters/common/fhir_terms.h).
+using common::kActCodeSystem;
+using common::kCandidateListExtension;
+using common::kCareTeamProfile;
+using common::kConsentScopeSystem;
+using common::kLoincSystem;
+using common::kTaskProfile;
 
 // The project's code systems (https://zorgbrug.be/fhir/CodeSystem/...).
 // The kind of consultation: "perinatal", "mdo", "oncological-moc" (Encounter.type).
@@ -38,11 +40,6 @@ inline constexpr std::string_view kDecisionsCode = "decisions";
 inline constexpr std::string_view kReportCode = "report";
 
 // Terminologies of HL7 and LOINC used as they are.
-inline constexpr std::string_view kActCodeSystem =
-    "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-inline constexpr std::string_view kLoincSystem = "http://loinc.org";
-inline constexpr std::string_view kConsentScopeSystem =
-    "http://terminology.hl7.org/CodeSystem/consentscope";
 // "text/plain; charset=utf-8": the report's attachment.
 inline constexpr std::string_view kReportContentType = "text/plain; charset=utf-8";
 
@@ -57,9 +54,7 @@ inline constexpr std::string_view kChargeKey = "consultation-charge";
 inline constexpr std::string_view kCarePlanKey = "careplan";
 inline constexpr std::string_view kPatientKey = "patient";
 
-inline std::string KeySystem(const common::MappingContext& context, std::string_view what) {
-  return context.local_key_system_base + "/" + std::string(what);
-}
+using common::KeySystem;
 
 // The code of each enum value ("perinatal"), with its display; empty for *_UNSPECIFIED.
 std::string_view KindCode(v1::ConsultationKind kind);

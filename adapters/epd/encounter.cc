@@ -7,16 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/fhir_terms.h"
 #include "adapters/epd/families.h"
 
 namespace zorgbrug::adapters::epd::internal {
 namespace {
 
 namespace json = fhir::json;
+using common::kActCodeSystem;
 using fhir::IssueType;
 using fhir::Severity;
-
-constexpr std::string_view kActCodeSystem = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
 struct ClassCode {
   v1::EncounterClass value;
