@@ -20,6 +20,7 @@
 
 #include "adapters/bib/bib.h"
 #include "adapters/bib/rules.h"
+#include "adapters/common/mapping_context.h"
 #include "fhir/json/writer.h"
 #include "fhir/validation/validator.h"
 
@@ -107,14 +108,8 @@ v1::Date AsOf() {
 }
 
 bib::MappingContext Context() {
-  bib::MappingContext context;
-  context.new_uuid = [n = 0]() mutable {
-    char id[40];
-    std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", ++n);
-    return std::string(id);
-  };
-  context.local_key_system_base = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
-  return context;
+  return zorgbrug::adapters::common::SequentialContext(
+      "https://epd.azvoorbeeld.be/fhir/NamingSystem");
 }
 
 // As the gateway passes it: now() for the invariants that need the clock.

@@ -21,6 +21,7 @@
 #include "adapters/careplan/careplan.h"
 #include "adapters/careplan/merge.h"
 #include "adapters/careplan/rules.h"
+#include "adapters/common/mapping_context.h"
 #include "fhir/json/writer.h"
 #include "fhir/validation/validator.h"
 
@@ -134,15 +135,8 @@ const v1::CarePlan& Plan() {
 }
 
 careplan::MappingContext Mapping() {
-  careplan::MappingContext context;
-  auto counter = std::make_shared<int>(0);
-  context.new_uuid = [counter] {
-    char id[40];
-    std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", ++*counter);
-    return std::string(id);
-  };
-  context.local_key_system_base = "https://platform.example.be/fhir/NamingSystem";
-  return context;
+  return zorgbrug::adapters::common::SequentialContext(
+      "https://platform.example.be/fhir/NamingSystem");
 }
 
 bool Map(const careplan::Audience& audience, const careplan::MappingContext& context,

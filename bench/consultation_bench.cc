@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/common/mapping_context.h"
 #include "adapters/consultation/consultation.h"
 #include "adapters/consultation/rules.h"
 #include "fhir/json/writer.h"
@@ -50,15 +51,8 @@ const v1::ConsultationContext& Context() {
 }
 
 consultation::MappingContext Mapping() {
-  consultation::MappingContext context;
-  auto counter = std::make_shared<int>(0);
-  context.new_uuid = [counter] {
-    char id[40];
-    std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", ++*counter);
-    return std::string(id);
-  };
-  context.local_key_system_base = "https://organiser.example.be/fhir/NamingSystem";
-  return context;
+  return zorgbrug::adapters::common::SequentialContext(
+      "https://organiser.example.be/fhir/NamingSystem");
 }
 
 bool Map(const consultation::MappingContext& context, fhir::IssueCollector& issues,

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "adapters/common/mapping_context.h"
 #include "adapters/epd/epd.h"
 #include "fhir/json/writer.h"
 #include "fhir/validation/validator.h"
@@ -36,14 +37,8 @@ const zorgbrug::v1::EpdRecord& Record() {
 }
 
 epd::MappingContext Context() {
-  epd::MappingContext context;
-  context.new_uuid = [n = 0]() mutable {
-    char id[40];
-    std::snprintf(id, sizeof(id), "00000000-0000-4000-8000-%012d", ++n);
-    return std::string(id);
-  };
-  context.local_key_system_base = "https://epd.azvoorbeeld.be/fhir/NamingSystem";
-  return context;
+  return zorgbrug::adapters::common::SequentialContext(
+      "https://epd.azvoorbeeld.be/fhir/NamingSystem");
 }
 
 void BM_EpdToFhir(benchmark::State& state) {

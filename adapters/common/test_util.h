@@ -26,15 +26,7 @@ inline constexpr char kBase[] = "https://epd.hospital.example.be/fhir/NamingSyst
 
 // UUIDs 00000000-0000-4000-8000-000000000001, ...002, ... in call order.
 inline MappingContext TestContext(std::string base = kBase) {
-  auto counter = std::make_shared<int>(0);
-  MappingContext context;
-  context.new_uuid = [counter] {
-    char buffer[40];
-    std::snprintf(buffer, sizeof(buffer), "00000000-0000-4000-8000-%012d", ++*counter);
-    return std::string(buffer);
-  };
-  context.local_key_system_base = std::move(base);
-  return context;
+  return SequentialContext(std::move(base));
 }
 
 // Stands in for the patient family: a Patient with the EPD key identifier, registered by `key`.
