@@ -75,6 +75,10 @@ char OutcomeLetter(AcceptOutcome outcome) {
       return 'D';
     case AcceptOutcome::kIdsReused:
       return 'R';
+    case AcceptOutcome::kHeaderResent:
+      return 'H';
+    case AcceptOutcome::kBundleIdReused:
+      return 'B';
   }
   return '?';
 }
@@ -298,7 +302,8 @@ TEST_F(CrashTest, EveryAcknowledgedMessageSurvivesSigkillExactlyOnce) {
   ASSERT_TRUE(store.ok()) << store.status();
   for (const auto& [index, ack] : acked_) {
     absl::StatusOr<std::optional<AcceptResult>> found =
-        (*store)->FindResponse(absl::StrCat("bundle-", index), absl::StrCat("header-", index));
+        (*store)->FindResponse(absl::StrCat("bundle-", index), absl::StrCat("header-", index),
+                               absl::StrCat("sha256-of-request-", index));
     ASSERT_TRUE(found.ok() && found->has_value()) << index;
     EXPECT_EQ((*found)->response, ack.response);
   }

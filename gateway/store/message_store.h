@@ -24,9 +24,23 @@
 
 namespace zorgbrug::gateway::store {
 
+// The latest typed view of a patient of one kind ("bib-screening", "care-plan", ...), replaced by
+// every message that carries one (the engine's GetPatientView). `body` is opaque to the store.
+struct View {
+  std::string kind;
+  std::string body;
+};
+
+struct StoredView {
+  std::string kind;
+  std::string header_id;  // the message that wrote it
+  std::string body;
+  int64_t updated_at_ms = 0;
+};
+
 // One message the engine accepted, with everything its processing produced, written in one
-// transaction: the message and its response (for duplicates), and one outbox entry per
-// destination.
+// transaction: the message and its response (for duplicates), the patient's views it replaces,
+// and one outbox entry per destination.
 struct AcceptedMessage {
   // R4 duplicate detection (DOMAIN.md section 4): the request's Bundle.id and MessageHeader.id.
   std::string bundle_id;
@@ -46,6 +60,8 @@ struct AcceptedMessage {
   // The payload each destination receives (the FHIR message Bundle as JSON), and to whom.
   std::string payload;
   std::vector<std::string> destinations;
+  // Views of the partition this message replaces (kinds unique).
+  std::vector<View> views;
   // Milliseconds since the Unix epoch; the caller's clock (tests pass their own).
   int64_t accepted_at_ms = 0;
 };
@@ -58,6 +74,12 @@ enum class AcceptOutcome {
   kDuplicate,
   // The same ids with other content: nothing written; `response` is the original response.
   kIdsReused,
+  // The same MessageHeader.id in another Bundle (a resubmission): nothing written; `response` is
+  // the response to that MessageHeader.id.
+  kHeaderResent,
+  // The same Bundle.id with a new MessageHeader.id (Bundle.id values are never reused): nothing
+  // written; `response` is empty.
+  kBundleIdReused,
 };
 
 struct AcceptResult {
@@ -81,6 +103,7 @@ struct Delivery {
   // Delivery attempts made so far (0 for the first).
   int attempts = 0;
   int64_t accepted_at_ms = 0;
+  std::string header_id;  // the message's MessageHeader.id
 };
 
 enum class DeliveryState { kPending, kAcknowledged, kDeadLetter };
@@ -113,15 +136,21 @@ class MessageStore {
  public:
   virtual ~MessageStore() = default;
 
-  // Records `message` and one pending outbox entry per destination in one transaction and returns
-  // once it is durable; or, when (bundle_id, header_id) is stored, the original response without
-  // writing anything (kDuplicate, or kIdsReused when content_hash differs). Concurrent callers are
-  // committed together (group commit): durability costs one sync per batch, not per message.
+  // Records `message`, its views and one pending outbox entry per destination in one transaction
+  // and returns once it is durable; or, when either id is stored, what the duplicate table says
+  // without writing anything: kDuplicate (same ids, same content_hash), kIdsReused (same ids,
+  // other content), kHeaderResent (the header id in another Bundle), kBundleIdReused (the Bundle
+  // id with another header id). Concurrent callers are committed together (group commit):
+  // durability costs one sync per batch, not per message.
   virtual absl::StatusOr<AcceptResult> Accept(const AcceptedMessage& message) = 0;
 
-  // The original response for (bundle_id, header_id), when stored.
+  // What Accept would answer for these ids without writing: nullopt when both are new.
   virtual absl::StatusOr<std::optional<AcceptResult>> FindResponse(
-      const std::string& bundle_id, const std::string& header_id) = 0;
+      const std::string& bundle_id, const std::string& header_id,
+      const std::string& content_hash) = 0;
+
+  // The partition's latest views, by kind.
+  virtual absl::StatusOr<std::vector<StoredView>> Views(const std::string& partition) = 0;
 
   // Up to `limit` entries of `destination` to deliver now, in sequence order, each after
   // `after_sequence` and due (`now_ms` past its backoff), and never an entry whose partition has
@@ -137,9 +166,10 @@ class MessageStore {
 
   // Delivery of `sequence` failed (the destination said so, or its deadline passed): one more
   // attempt, due after the policy's backoff; past max_attempts a dead letter with `reason`, which
-  // releases the partition's later entries.
-  virtual absl::Status Fail(const std::string& destination, int64_t sequence,
-                            const std::string& reason, int64_t now_ms) = 0;
+  // releases the partition's later entries. Returns the entry's state after the call (kPending:
+  // it will be retried; kDeadLetter; kAcknowledged when the acknowledgement came first).
+  virtual absl::StatusOr<DeliveryState> Fail(const std::string& destination, int64_t sequence,
+                                             const std::string& reason, int64_t now_ms) = 0;
 
   virtual absl::StatusOr<std::vector<DeadLetter>> DeadLetters(const std::string& destination) = 0;
 

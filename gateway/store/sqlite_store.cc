@@ -74,6 +74,20 @@ CREATE INDEX outbox_pending_by_partition ON outbox (destination, partition, sequ
 CREATE INDEX outbox_dead ON outbox (destination, sequence, state) WHERE state = 2;
 CREATE INDEX outbox_by_message ON outbox (message_id);
 )sql",
+    // v2: the duplicate table's other rows look a message up by either id alone; the latest typed
+    // view of each patient per kind (the engine's GetPatientView), written with its message.
+    R"sql(
+CREATE UNIQUE INDEX messages_by_header ON messages (header_id);
+CREATE INDEX messages_by_bundle ON messages (bundle_id);
+CREATE TABLE views (
+  partition TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  header_id TEXT NOT NULL,
+  body BLOB NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (partition, kind)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -85,8 +99,16 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
 constexpr char kBegin[] = "BEGIN IMMEDIATE";
 constexpr char kCommit[] = "COMMIT";
-constexpr char kFindMessage[] =
-    "SELECT id, content_hash, response FROM messages WHERE bundle_id = ?1 AND header_id = ?2";
+constexpr char kFindByHeader[] =
+    "SELECT id, bundle_id, content_hash, response FROM messages WHERE header_id = ?1";
+constexpr char kFindByBundle[] = "SELECT id FROM messages WHERE bundle_id = ?1 LIMIT 1";
+constexpr char kUpsertView[] =
+    "INSERT INTO views (partition, kind, header_id, body, updated_at_ms) VALUES (?1, ?2, ?3, ?4, "
+    "?5)"
+    " ON CONFLICT (partition, kind) DO UPDATE SET header_id = excluded.header_id,"
+    " body = excluded.body, updated_at_ms = excluded.updated_at_ms";
+constexpr char kFindViews[] =
+    "SELECT kind, header_id, body, updated_at_ms FROM views WHERE partition = ?1 ORDER BY kind";
 constexpr char kInsertMessage[] =
     "INSERT INTO messages (bundle_id, header_id, content_hash, event, source, partition, request,"
     " response, payload, accepted_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
@@ -117,7 +139,7 @@ constexpr char kReplay[] =
 // of each partition: the NOT EXISTS is one probe of outbox_pending_by_partition per entry.
 constexpr char kDeliverable[] =
     "SELECT o.sequence, o.partition, o.message_id, o.attempts, m.event, m.payload,"
-    " m.accepted_at_ms FROM outbox AS o INDEXED BY outbox_pending"
+    " m.accepted_at_ms, m.header_id FROM outbox AS o INDEXED BY outbox_pending"
     " JOIN messages AS m ON m.id = o.message_id"
     " WHERE o.destination = ?1 AND o.state = 0 AND o.sequence > ?2 AND o.next_attempt_ms <= ?3"
     " AND NOT EXISTS (SELECT 1 FROM outbox AS e INDEXED BY outbox_pending_by_partition"
@@ -126,7 +148,8 @@ constexpr char kDeliverable[] =
     " ORDER BY o.sequence LIMIT ?4";
 constexpr char kDeadLetters[] =
     "SELECT o.sequence, o.partition, o.message_id, o.attempts, m.event, m.payload,"
-    " m.accepted_at_ms, o.reason, o.dead_since_ms FROM outbox AS o INDEXED BY outbox_dead"
+    " m.accepted_at_ms, m.header_id, o.reason, o.dead_since_ms FROM outbox AS o"
+    " INDEXED BY outbox_dead"
     " JOIN messages AS m ON m.id = o.message_id WHERE o.destination = ?1 AND o.state = 2"
     " ORDER BY o.sequence";
 // The oldest pending entry is the first in sequence order: sequences follow acceptance.
@@ -431,21 +454,59 @@ absl::Status InsertOutbox(Connection& db, const AcceptedMessage& message, int64_
   return absl::OkStatus();
 }
 
-// The duplicate check sees the rows this transaction inserted before, so two identical messages
-// in one batch give one kAccepted and one kDuplicate.
-absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, AcceptResult& result) {
+// The message `bundle_id` / `header_id` would duplicate (the duplicate table of
+// gateway/messaging/README.md), or nullopt when both ids are new.
+absl::StatusOr<std::optional<AcceptResult>> LookUp(Connection& db, const std::string& bundle_id,
+                                                   const std::string& header_id,
+                                                   const std::string& content_hash) {
   {
-    Statement find = db.Prepare(kFindMessage);
-    find.BindText(message.bundle_id).BindText(message.header_id);
+    Statement find = db.Prepare(kFindByHeader);
+    find.BindText(header_id);
     absl::StatusOr<bool> row = find.Step();
     if (!row.ok()) return row.status();
     if (*row) {
+      AcceptResult result;
       result.message_id = find.Int(0);
-      result.outcome = find.Bytes(1) == message.content_hash ? AcceptOutcome::kDuplicate
-                                                             : AcceptOutcome::kIdsReused;
-      result.response = find.Bytes(2);
-      return absl::OkStatus();
+      if (find.Bytes(1) != bundle_id) {
+        result.outcome = AcceptOutcome::kHeaderResent;
+      } else {
+        result.outcome =
+            find.Bytes(2) == content_hash ? AcceptOutcome::kDuplicate : AcceptOutcome::kIdsReused;
+      }
+      result.response = find.Bytes(3);
+      return result;
     }
+  }
+  Statement find = db.Prepare(kFindByBundle);
+  find.BindText(bundle_id);
+  absl::StatusOr<bool> row = find.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::nullopt;
+  AcceptResult result;
+  result.outcome = AcceptOutcome::kBundleIdReused;
+  result.message_id = find.Int(0);
+  return result;
+}
+
+absl::Status UpsertViews(Connection& db, const AcceptedMessage& message) {
+  for (const View& view : message.views) {
+    Statement upsert = db.Prepare(kUpsertView);
+    upsert.BindText(message.partition).BindText(view.kind).BindText(message.header_id);
+    upsert.BindBlob(view.body).Bind(message.accepted_at_ms);
+    if (absl::Status status = upsert.Run(); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// The duplicate check sees the rows this transaction inserted before, so two identical messages
+// in one batch give one kAccepted and one kDuplicate.
+absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, AcceptResult& result) {
+  absl::StatusOr<std::optional<AcceptResult>> seen =
+      LookUp(db, message.bundle_id, message.header_id, message.content_hash);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) {
+    result = **std::move(seen);
+    return absl::OkStatus();
   }
   Statement insert = db.Prepare(kInsertMessage);
   insert.BindText(message.bundle_id).BindText(message.header_id).BindText(message.content_hash);
@@ -457,6 +518,7 @@ absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, Accep
   result.outcome = AcceptOutcome::kAccepted;
   result.message_id = sqlite3_last_insert_rowid(db.db());
   result.response = message.response;
+  if (status = UpsertViews(db, message); !status.ok()) return status;
   return InsertOutbox(db, message, result.message_id);
 }
 
@@ -522,14 +584,19 @@ int64_t BackoffMs(const RetryPolicy& policy, int attempt) {
 
 absl::Status FailEntry(Connection& db, const RetryPolicy& policy, const std::string& destination,
                        int64_t sequence, const std::string& reason, int64_t now_ms,
-                       absl::Status& outcome) {
+                       absl::Status& outcome, DeliveryState& state) {
   absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
   if (!entry.ok()) return entry.status();
   if (!entry->has_value()) return MissingEntry(db, destination, sequence, outcome);
   // Acknowledged (the acknowledgement won the race) or already dead: nothing to retry.
-  if ((*entry)->state != kPending) return absl::OkStatus();
+  if ((*entry)->state != kPending) {
+    state = (*entry)->state == kDead ? DeliveryState::kDeadLetter : DeliveryState::kAcknowledged;
+    return absl::OkStatus();
+  }
   const int attempts = (*entry)->attempts + 1;
+  state = DeliveryState::kPending;
   if (attempts >= policy.max_attempts) {
+    state = DeliveryState::kDeadLetter;
     Statement dead = db.Prepare(kMakeDead);
     dead.BindText(destination).Bind(sequence).Bind(attempts).BindText(reason).Bind(now_ms);
     return dead.Run();
@@ -572,6 +639,7 @@ Delivery ReadDelivery(const Statement& row, const std::string& destination) {
   delivery.event = row.Bytes(4);
   delivery.payload = row.Bytes(5);
   delivery.accepted_at_ms = row.Int(6);
+  delivery.header_id = row.Bytes(7);
   return delivery;
 }
 
@@ -599,7 +667,7 @@ absl::StatusOr<std::vector<DeadLetter>> QueryDeadLetters(Connection& db,
     absl::StatusOr<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!*row) return dead;
-    dead.push_back(DeadLetter{ReadDelivery(query, destination), query.Bytes(7), query.Int(8)});
+    dead.push_back(DeadLetter{ReadDelivery(query, destination), query.Bytes(8), query.Int(9)});
   }
 }
 
@@ -615,15 +683,16 @@ absl::StatusOr<std::vector<QueueStats>> QueryStats(Connection& db) {
   }
 }
 
-absl::StatusOr<std::optional<AcceptResult>> QueryResponse(Connection& db,
-                                                          const std::string& bundle_id,
-                                                          const std::string& header_id) {
-  Statement find = db.Prepare(kFindMessage);
-  find.BindText(bundle_id).BindText(header_id);
-  absl::StatusOr<bool> row = find.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::nullopt;
-  return AcceptResult{AcceptOutcome::kDuplicate, find.Int(0), find.Bytes(2)};
+absl::StatusOr<std::vector<StoredView>> QueryViews(Connection& db, const std::string& partition) {
+  std::vector<StoredView> views;
+  Statement query = db.Prepare(kFindViews);
+  query.BindText(partition);
+  for (;;) {
+    absl::StatusOr<bool> row = query.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return views;
+    views.push_back(StoredView{query.Bytes(0), query.Bytes(1), query.Bytes(2), query.Int(3)});
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -671,10 +740,15 @@ class SqliteStoreImpl final : public SqliteStore {
     return result;
   }
 
-  absl::StatusOr<std::optional<AcceptResult>> FindResponse(const std::string& bundle_id,
-                                                           const std::string& header_id) override {
+  absl::StatusOr<std::optional<AcceptResult>> FindResponse(
+      const std::string& bundle_id, const std::string& header_id,
+      const std::string& content_hash) override {
     return Read<std::optional<AcceptResult>>(
-        [&](Connection& db) { return QueryResponse(db, bundle_id, header_id); });
+        [&](Connection& db) { return LookUp(db, bundle_id, header_id, content_hash); });
+  }
+
+  absl::StatusOr<std::vector<StoredView>> Views(const std::string& partition) override {
+    return Read<std::vector<StoredView>>([&](Connection& db) { return QueryViews(db, partition); });
   }
 
   absl::StatusOr<std::vector<Delivery>> Deliverable(const std::string& destination,
@@ -693,13 +767,16 @@ class SqliteStoreImpl final : public SqliteStore {
     return status.ok() ? outcome : status;
   }
 
-  absl::Status Fail(const std::string& destination, int64_t sequence, const std::string& reason,
-                    int64_t now_ms) override {
+  absl::StatusOr<DeliveryState> Fail(const std::string& destination, int64_t sequence,
+                                     const std::string& reason, int64_t now_ms) override {
     absl::Status outcome;
+    DeliveryState state = DeliveryState::kPending;
     absl::Status status = Write([&](Connection& db) {
-      return FailEntry(db, options_.retry, destination, sequence, reason, now_ms, outcome);
+      return FailEntry(db, options_.retry, destination, sequence, reason, now_ms, outcome, state);
     });
-    return status.ok() ? outcome : status;
+    if (!status.ok()) return status;
+    if (!outcome.ok()) return outcome;
+    return state;
   }
 
   absl::StatusOr<std::vector<DeadLetter>> DeadLetters(const std::string& destination) override {
@@ -802,6 +879,9 @@ class SqliteStoreImpl final : public SqliteStore {
       }
     }
     done_cv_.notify_all();
+    if (status.ok() && options_.on_commit) {
+      options_.on_commit(micros, static_cast<int64_t>(batch.size()));
+    }
   }
 
   // Runs `read` on an idle read connection (or a new one when all are busy).

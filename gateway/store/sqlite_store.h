@@ -13,6 +13,7 @@
 // writer, and see every commit that returned before they started.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ struct SqliteOptions {
   int64_t max_page_count = 0;
   // Read connections kept open between reads; more are opened while readers overlap.
   int idle_read_connections = 4;
+  // Called by the writer after each committed transaction with its duration (BEGIN to the end of
+  // COMMIT) and its number of changes, e.g. for a latency histogram. Must not block or call the
+  // store.
+  std::function<void(int64_t micros, int64_t changes)> on_commit;
 };
 
 // What the writer did since the store was opened, for the metrics and the tests.

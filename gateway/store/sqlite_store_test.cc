@@ -156,13 +156,14 @@ TEST_F(SqliteStoreTest, AcceptsThenFindsTheResponse) {
   EXPECT_EQ(accepted.response, message.response);
 
   absl::StatusOr<std::optional<AcceptResult>> found =
-      store_->FindResponse(message.bundle_id, message.header_id);
+      store_->FindResponse(message.bundle_id, message.header_id, message.content_hash);
   ASSERT_TRUE(found.ok()) << found.status();
   ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->outcome, AcceptOutcome::kDuplicate);
   EXPECT_EQ((*found)->message_id, accepted.message_id);
   EXPECT_EQ((*found)->response, message.response);
 
-  found = store_->FindResponse(message.bundle_id, "header-other");
+  found = store_->FindResponse("bundle-other", "header-other", message.content_hash);
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->has_value());
   EXPECT_EQ(Rows("messages"), 1);
@@ -198,11 +199,61 @@ TEST_F(SqliteStoreTest, IdsReusedWithOtherContentChangeNothing) {
   EXPECT_EQ(reused.response, original.response);
   EXPECT_EQ(Rows("messages"), 1);
   EXPECT_TRUE(Deliverable("epd").empty());
+}
 
-  // Only both ids together identify a message.
-  AcceptedMessage same_bundle = Message("3", "patient-a", {"regional"});
-  same_bundle.bundle_id = original.bundle_id;
-  EXPECT_EQ(MustAccept(same_bundle).outcome, AcceptOutcome::kAccepted);
+// The duplicate table's rows for one id alone (gateway/messaging/README.md).
+TEST_F(SqliteStoreTest, OneIdAloneIsAResendOrAReusedBundleId) {
+  const AcceptedMessage original = Message("1", "patient-a", {"regional"});
+  const AcceptResult accepted = MustAccept(original);
+
+  AcceptedMessage resent = Message("2", "patient-a", {"regional"});
+  resent.header_id = original.header_id;  // the same message in a new Bundle
+  const AcceptResult header = MustAccept(resent);
+  EXPECT_EQ(header.outcome, AcceptOutcome::kHeaderResent);
+  EXPECT_EQ(header.message_id, accepted.message_id);
+  EXPECT_EQ(header.response, original.response);
+
+  AcceptedMessage reused = Message("3", "patient-a", {"regional"});
+  reused.bundle_id = original.bundle_id;  // a Bundle.id used again for another message
+  const AcceptResult bundle = MustAccept(reused);
+  EXPECT_EQ(bundle.outcome, AcceptOutcome::kBundleIdReused);
+  EXPECT_TRUE(bundle.response.empty());
+
+  absl::StatusOr<std::optional<AcceptResult>> found =
+      store_->FindResponse(reused.bundle_id, reused.header_id, reused.content_hash);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->outcome, AcceptOutcome::kBundleIdReused);
+  EXPECT_EQ(Rows("messages"), 1);
+  EXPECT_EQ(Rows("outbox"), 1);
+}
+
+TEST_F(SqliteStoreTest, ViewsAreReplacedByLaterMessagesOfTheirPartition) {
+  AcceptedMessage first = Message("1", "patient-a", {"regional"}, 100);
+  first.views = {{"bib-screening", "screening 1"}, {"patient", "record 1"}};
+  MustAccept(first);
+  AcceptedMessage second = Message("2", "patient-a", {"regional"}, 200);
+  second.views = {{"bib-screening", std::string("screening\0 2", 12)}};
+  MustAccept(second);
+  AcceptedMessage other = Message("3", "patient-b", {"regional"}, 300);
+  other.views = {{"care-plan", "plan b"}};
+  MustAccept(other);
+  // A duplicate writes no view.
+  AcceptedMessage again = first;
+  again.views = {{"patient", "not written"}};
+  EXPECT_EQ(MustAccept(again).outcome, AcceptOutcome::kDuplicate);
+
+  absl::StatusOr<std::vector<StoredView>> views = store_->Views("patient-a");
+  ASSERT_TRUE(views.ok()) << views.status();
+  ASSERT_EQ(views->size(), 2u);
+  EXPECT_EQ((*views)[0].kind, "bib-screening");
+  EXPECT_EQ((*views)[0].body, std::string("screening\0 2", 12));
+  EXPECT_EQ((*views)[0].header_id, second.header_id);
+  EXPECT_EQ((*views)[0].updated_at_ms, 200);
+  EXPECT_EQ((*views)[1].kind, "patient");
+  EXPECT_EQ((*views)[1].body, "record 1");
+  views = store_->Views("patient-c");
+  ASSERT_TRUE(views.ok());
+  EXPECT_TRUE(views->empty());
 }
 
 TEST_F(SqliteStoreTest, PersistsAcrossReopen) {
@@ -211,7 +262,7 @@ TEST_F(SqliteStoreTest, PersistsAcrossReopen) {
   Reopen();
 
   absl::StatusOr<std::optional<AcceptResult>> found =
-      store_->FindResponse(first.bundle_id, first.header_id);
+      store_->FindResponse(first.bundle_id, first.header_id, first.content_hash);
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->response, first.response);
   EXPECT_EQ(MustAccept(first).outcome, AcceptOutcome::kDuplicate);
@@ -357,9 +408,11 @@ TEST_F(SqliteStoreTest, AcknowledgeIsIdempotentAndNotFoundForWhatWasNeverSent) {
   EXPECT_EQ(store_->Acknowledge("d", 2).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->Acknowledge("d", 0).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->Acknowledge("other", 1).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->Fail("d", 2, "x", 0).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Fail("d", 2, "x", 0).status().code(), absl::StatusCode::kNotFound);
   // A failure reported after the acknowledgement changes nothing.
-  EXPECT_TRUE(store_->Fail("d", 1, "late", 0).ok());
+  absl::StatusOr<DeliveryState> late = store_->Fail("d", 1, "late", 0);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(*late, DeliveryState::kAcknowledged);
   EXPECT_TRUE(Deliverable("d").empty());
 }
 
@@ -437,7 +490,7 @@ TEST_F(SqliteStoreTest, PurgeKeepsMessagesWithUnacknowledgedEntries) {
   EXPECT_EQ(*purged, 2);  // done and nowhere
   auto stored = [&](const AcceptedMessage& m) {
     absl::StatusOr<std::optional<AcceptResult>> found =
-        store_->FindResponse(m.bundle_id, m.header_id);
+        store_->FindResponse(m.bundle_id, m.header_id, m.content_hash);
     return found.ok() && found->has_value();
   };
   EXPECT_FALSE(stored(done));
@@ -620,7 +673,7 @@ TEST_F(SqliteStoreTest, ADatabaseLockedPastTheBusyTimeoutIsUnavailable) {
   EXPECT_EQ(store_->Acknowledge("d", 1).code(), absl::StatusCode::kUnavailable);
   // Readers are not blocked by a writer (WAL).
   absl::StatusOr<std::optional<AcceptResult>> found =
-      store_->FindResponse(before.bundle_id, before.header_id);
+      store_->FindResponse(before.bundle_id, before.header_id, before.content_hash);
   EXPECT_TRUE(found.ok() && found->has_value());
   ASSERT_TRUE(lock.Exec("ROLLBACK"));
   EXPECT_EQ(MustAccept(Message("1", "patient-a", {"d"})).outcome, AcceptOutcome::kAccepted);
@@ -630,7 +683,7 @@ TEST_F(SqliteStoreTest, ADatabaseLockedPastTheBusyTimeoutIsUnavailable) {
 TEST_F(SqliteStoreTest, TheSchemaIsVersionedAndOtherFilesAreRefused) {
   {
     RawDb raw(options_.path);
-    EXPECT_EQ(raw.Int("PRAGMA user_version"), 1);
+    EXPECT_EQ(raw.Int("PRAGMA user_version"), 2);
     EXPECT_EQ(raw.Int("PRAGMA application_id"), 0x7a627267);
     EXPECT_EQ(raw.Text("PRAGMA journal_mode"), "wal");
   }
