@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <filesystem>
 
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include "gateway/commands.h"
@@ -45,6 +46,44 @@ absl::StatusOr<ResolvedTls> ResolveTls(const ServeCommand& command) {
   std::error_code ignored;
   tls.ca_cert_file = std::filesystem::absolute(paths.ca_cert, ignored).string();
   return tls;
+}
+
+// The pseudonym secret in <state_dir>/pseudonym.key: 32 random bytes made on first run, readable
+// by the owner only.
+absl::StatusOr<std::string> LoadOrCreatePseudonymKey(const std::filesystem::path& state_dir) {
+  const std::filesystem::path path = state_dir / "pseudonym.key";
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) return ReadFileToString(path, 1024);
+  if (absl::Status s = EnsurePrivateDirectory(state_dir); !s.ok()) return s;
+  std::string key(32, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1) {
+    return absl::InternalError("no random bytes for the pseudonym key");
+  }
+  if (absl::Status s = WriteFileAtomically(path, key, 0600); !s.ok()) return s;
+  spdlog::info("generated the pseudonym key in {}", path.string());
+  return key;
+}
+
+absl::StatusOr<store::Synchronous> ParseSynchronous(const std::string& name) {
+  if (name == "full") return store::Synchronous::kFull;
+  if (name == "normal") return store::Synchronous::kNormal;
+  if (name == "off") return store::Synchronous::kOff;
+  return absl::InvalidArgumentError("--synchronous must be full, normal or off");
+}
+
+absl::Status ConfigureMessaging(const ServeCommand& command, MessagingOptions& messaging) {
+  absl::StatusOr<store::Synchronous> synchronous = ParseSynchronous(command.synchronous);
+  if (!synchronous.ok()) return synchronous.status();
+  messaging.synchronous = *synchronous;
+  if (absl::Status s = EnsurePrivateDirectory(command.state_dir); !s.ok()) return s;
+  messaging.store_path = command.store_path.empty() ? (command.state_dir / "zorgbrug.db").string()
+                                                    : command.store_path;
+  absl::StatusOr<std::string> key = LoadOrCreatePseudonymKey(command.state_dir);
+  if (!key.ok()) return key.status();
+  messaging.pseudonym_key = *std::move(key);
+  messaging.retention_ms = static_cast<int64_t>(command.retention_hours * 3'600'000);
+  messaging.metrics_listen = command.metrics_listen;
+  return absl::OkStatus();
 }
 
 // The target a local client should use: wildcard hosts become "localhost".
@@ -101,6 +140,10 @@ int RunServe(const ServeCommand& command, std::ostream& out, std::ostream& err) 
   options.tls = tls.material;
   options.plaintext = command.plaintext_for_tests;
   options.max_message_bytes = command.max_message_bytes;
+  if (absl::Status s = ConfigureMessaging(command, options.messaging); !s.ok()) {
+    err << "zorgbrug: " << s.message() << "\n";
+    return s.code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitUnavailable;
+  }
   absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(options);
   if (!server.ok()) {
     err << "zorgbrug: " << server.status().message() << "\n";

@@ -4,9 +4,11 @@
 // the process exit code and writes results to `out`, problems to `err`.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/server.h"
@@ -46,6 +48,82 @@ struct CallValidateCommand {
 // `zorgbrug call validate FILE...`: sends each file to a running gateway.
 int RunCallValidate(const CallValidateCommand& command, std::ostream& out, std::ostream& err);
 
+// How a client command reaches a running gateway (as `zorgbrug call validate`).
+struct GatewayConnection {
+  std::string target = "localhost:8443";
+  std::string ca_cert_file;  // empty: <state_dir>/tls/ca.crt
+  std::filesystem::path state_dir = DefaultStateDir();
+  bool plaintext = false;
+  double timeout_seconds = 30;  // deadline of each unary call
+};
+
+// What a file given to `zorgbrug send` holds.
+enum class SubmissionKind {
+  kAuto,                  // detected: a FHIR message Bundle, else the one request type that parses
+  kEpdRecord,             // SubmitEpdRecordRequest (proto3 JSON)
+  kBibScreening,          // SubmitBibScreeningRequest
+  kConsultation,          // SubmitConsultationRequest
+  kCarePlanContribution,  // SubmitCarePlanContributionRequest
+  kFhirMessage,           // a FHIR R4 message Bundle (FhirMessaging.ProcessMessage)
+};
+
+// "auto", "epd-record", "bib-screening", "consultation", "care-plan-contribution", "fhir-message".
+std::string_view SubmissionKindName(SubmissionKind kind);
+
+struct SendCommand {
+  std::vector<std::string> files;
+  SubmissionKind kind = SubmissionKind::kAuto;
+  bool dry_run = false;      // submissions only
+  bool return_fhir = false;  // submissions only: print the FHIR message also when accepted
+  bool json = false;         // print each response as one line of proto3 JSON
+  // FHIR messages: the namespace URI of the keys of the typed view. Required for them.
+  std::string local_key_system_base;
+  // Replaces the file's submission.submission_id; only with one file. A file without one gets an
+  // id derived from its bytes (the same file is the same submission: resending it is safe).
+  std::string submission_id;
+  GatewayConnection connection;
+};
+
+// `zorgbrug send FILE...`: submits each file to a running gateway. Exit kExitValid when every file
+// was accepted (or answered ok), kExitInvalid when one was refused (or answered fatal-error),
+// kExitUsage for unreadable or unrecognised files and bad flags, kExitUnavailable when the gateway
+// could not be reached or failed.
+int RunSend(const SendCommand& command, std::ostream& out, std::ostream& err);
+
+struct TailCommand {
+  std::string destination;
+  int count = 0;                 // stop after this many deliveries; 0: no limit
+  bool no_ack = false;           // look without consuming
+  bool json = false;             // each Delivery as one line of proto3 JSON
+  int max_in_flight = 0;         // 0: the gateway's default (64)
+  double idle_exit_seconds = 0;  // stop when nothing came for this long; 0: never
+  GatewayConnection connection;
+};
+
+// `zorgbrug tail DESTINATION`: consumes the destination's stream (taking it over from its current
+// subscriber) and prints one line per delivery, acknowledging each after printing unless no_ack.
+// Runs until `count` deliveries, `idle_exit_seconds` without one, or the process is interrupted.
+// Exit kExitValid, kExitInvalid when the gateway refused the request (an unknown destination),
+// kExitUnavailable when it could not be reached or ended the stream.
+int RunTail(const TailCommand& command, std::ostream& out, std::ostream& err);
+
+enum class DeadLetterAction { kList, kShow, kReplay };
+
+struct DeadLettersCommand {
+  DeadLetterAction action = DeadLetterAction::kList;
+  std::string destination;
+  int64_t sequence = 0;  // kShow, kReplay
+  bool json = false;     // kList, kShow: each DeadLetterEntry as one line of proto3 JSON
+  GatewayConnection connection;
+};
+
+// `zorgbrug dead-letters list|show|replay DESTINATION [SEQUENCE]`. Exit kExitValid, kExitInvalid
+// when there is no such dead letter or the gateway refused the request, kExitUnavailable as above.
+int RunDeadLetters(const DeadLettersCommand& command, std::ostream& out, std::ostream& err);
+
+// `zorgbrug queues`: pending entries and dead letters per destination.
+int RunQueues(const GatewayConnection& connection, std::ostream& out, std::ostream& err);
+
 struct ServeCommand {
   std::string listen = "127.0.0.1:8443";
   std::filesystem::path state_dir = DefaultStateDir();
@@ -54,6 +132,15 @@ struct ServeCommand {
   bool plaintext_for_tests = false;
   size_t max_message_bytes = kDefaultMaxMessageBytes;
   double drain_seconds = 10;
+  // The message store: empty means <state_dir>/zorgbrug.db.
+  std::string store_path;
+  // "full" (default), "normal" or "off" (SQLite's synchronous; weaker than full is logged).
+  std::string synchronous = "full";
+  double retention_hours = 7 * 24;
+  // Prometheus endpoint, plain HTTP on loopback; empty: none.
+  std::string metrics_listen = "127.0.0.1:9464";
+  // Log lines as JSON objects (one per line) instead of text.
+  bool json_logs = false;
 };
 
 // `zorgbrug serve`: runs until SIGTERM or SIGINT, then drains. Must be called before any other

@@ -7,8 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <map>
+#include <optional>
+#include <string>
 
 #include "gateway/commands.h"
+#include "gateway/json_log.h"
 
 namespace zg = zorgbrug::gateway;
 
@@ -21,6 +25,13 @@ struct Commands {
   zg::ValidateCommand validate;
   zg::CallValidateCommand call;
   std::string call_state_dir = zg::DefaultStateDir().string();
+  zg::SendCommand send;
+  std::string send_kind = "auto";
+  zg::TailCommand tail;
+  zg::DeadLettersCommand dead_letters;
+  zg::GatewayConnection queues;
+  // --state-dir of the client command given (send, tail, dead-letters, queues).
+  std::string client_state_dir = zg::DefaultStateDir().string();
 };
 
 void AddValidateFlags(CLI::App& app, zg::ValidateCommand& v) {
@@ -55,6 +66,21 @@ void AddServe(CLI::App& app, Commands& c) {
       ->add_option("--drain-seconds", c.serve.drain_seconds,
                    "how long calls in flight may finish after SIGTERM")
       ->capture_default_str();
+  serve->add_option("--store", c.serve.store_path,
+                    "message store file (default <state-dir>/zorgbrug.db)");
+  serve
+      ->add_option("--synchronous", c.serve.synchronous,
+                   "store durability: full (default), normal or off (weaker is logged)")
+      ->check(CLI::IsMember({"full", "normal", "off"}));
+  serve
+      ->add_option("--retention-hours", c.serve.retention_hours,
+                   "how long delivered messages are remembered for duplicate detection")
+      ->capture_default_str();
+  serve
+      ->add_option("--metrics-listen", c.serve.metrics_listen,
+                   "host:port of the Prometheus /metrics endpoint (plain HTTP; empty: none)")
+      ->capture_default_str();
+  serve->add_flag("--json-logs", c.serve.json_logs, "log one JSON object per line");
   serve->add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
 }
@@ -83,6 +109,130 @@ void AddCall(CLI::App& app, Commands& c) {
       ->capture_default_str();
 }
 
+void AddConnectionFlags(CLI::App& app, zg::GatewayConnection& connection, std::string& state_dir) {
+  app.add_option("--target", connection.target, "gateway host:port")->capture_default_str();
+  auto* ca = app.add_option("--ca-cert", connection.ca_cert_file,
+                            "CA certificate to trust (default: <state-dir>/tls/ca.crt)");
+  app.add_flag("--plaintext", connection.plaintext, "connect without TLS")->excludes(ca);
+  app.add_option("--state-dir", state_dir, "state directory of a local gateway")
+      ->capture_default_str();
+  app.add_option("--timeout", connection.timeout_seconds, "deadline per call, in seconds")
+      ->capture_default_str();
+}
+
+const std::map<std::string, zg::SubmissionKind>& SubmissionKinds() {
+  static const auto* const kinds = new std::map<std::string, zg::SubmissionKind>{
+      {"auto", zg::SubmissionKind::kAuto},
+      {"epd-record", zg::SubmissionKind::kEpdRecord},
+      {"bib-screening", zg::SubmissionKind::kBibScreening},
+      {"consultation", zg::SubmissionKind::kConsultation},
+      {"care-plan-contribution", zg::SubmissionKind::kCarePlanContribution},
+      {"fhir-message", zg::SubmissionKind::kFhirMessage}};
+  return *kinds;
+}
+
+void AddSend(CLI::App& app, Commands& c) {
+  CLI::App* send = app.add_subcommand(
+      "send",
+      "submit files to a gateway: proto3 JSON submission requests or FHIR message Bundles "
+      "(exit 0 accepted, 1 refused, 2 usage, 3 unreachable)");
+  send->add_option("files", c.send.files, "files to submit, each sent as it is detected")
+      ->required();
+  send->add_option("--kind", c.send_kind,
+                   "what the files hold: auto (default: a FHIR Bundle, else the one request type "
+                   "that parses), epd-record, bib-screening, consultation, care-plan-contribution, "
+                   "fhir-message")
+      ->check(CLI::IsMember(SubmissionKinds(), CLI::ignore_case))
+      ->option_text("KIND");
+  send->add_flag("--dry-run", c.send.dry_run,
+                 "translate and validate, store nothing; print the FHIR message");
+  send->add_flag("--return-fhir", c.send.return_fhir, "print the FHIR message also when accepted");
+  send->add_flag("--json", c.send.json, "print each response as one line of proto3 JSON");
+  send->add_option("--local-key-system-base", c.send.local_key_system_base,
+                   "FHIR messages: the namespace URI of your keys in the typed view (required for "
+                   "them)");
+  send->add_option("--submission-id", c.send.submission_id,
+                   "the submission id to use (one file only; default: the file's, else one "
+                   "derived from the file's content)");
+  AddConnectionFlags(*send, c.send.connection, c.client_state_dir);
+}
+
+void AddTail(CLI::App& app, Commands& c) {
+  CLI::App* tail = app.add_subcommand(
+      "tail",
+      "consume a destination's stream (taking it over from its subscriber), one line per "
+      "delivery, acknowledging each after printing");
+  tail->add_option("destination", c.tail.destination, "destination name, e.g. bihr")->required();
+  tail->add_option("--count", c.tail.count, "stop after N deliveries")->check(CLI::PositiveNumber);
+  tail->add_flag("--no-ack", c.tail.no_ack,
+                 "look without consuming: nothing is acknowledged (the stream then shows each "
+                 "patient's first pending message only)");
+  tail->add_flag("--json", c.tail.json, "print each Delivery as one line of proto3 JSON");
+  tail->add_option("--max-in-flight", c.tail.max_in_flight,
+                   "unacknowledged deliveries the gateway may send ahead (1..1024; default 64)")
+      ->check(CLI::Range(1, 1024));
+  tail->add_option("--idle-exit", c.tail.idle_exit_seconds,
+                   "stop when no delivery came for this many seconds (default: run until Ctrl-C)")
+      ->check(CLI::PositiveNumber);
+  AddConnectionFlags(*tail, c.tail.connection, c.client_state_dir);
+}
+
+void AddDeadLetters(CLI::App& app, Commands& c) {
+  CLI::App* dead = app.add_subcommand("dead-letters", "list, show and replay dead letters");
+  dead->require_subcommand(1);
+  struct Action {
+    const char* name;
+    const char* help;
+    bool sequence;
+  };
+  for (const Action& action :
+       {Action{"list", "a destination's dead letters, then its queue", false},
+        Action{"show", "one dead letter: its reason, times and message", true},
+        Action{"replay", "put a dead letter back in its queue", true}}) {
+    CLI::App* sub = dead->add_subcommand(action.name, action.help);
+    sub->add_option("destination", c.dead_letters.destination, "destination name")->required();
+    if (action.sequence) {
+      sub->add_option("sequence", c.dead_letters.sequence, "the dead letter's sequence number")
+          ->required();
+    }
+    if (!action.sequence || std::string(action.name) == "show") {
+      sub->add_flag("--json", c.dead_letters.json, "print entries as proto3 JSON lines");
+    }
+    AddConnectionFlags(*sub, c.dead_letters.connection, c.client_state_dir);
+  }
+}
+
+void AddQueues(CLI::App& app, Commands& c) {
+  CLI::App* queues =
+      app.add_subcommand("queues", "pending entries and dead letters per destination");
+  AddConnectionFlags(*queues, c.queues, c.client_state_dir);
+}
+
+// Runs the client command `app` got, if any; nullopt otherwise.
+std::optional<int> RunClientCommand(CLI::App& app, Commands& c) {
+  if (app.got_subcommand("send")) {
+    c.send.connection.state_dir = c.client_state_dir;
+    c.send.kind = SubmissionKinds().at(CLI::detail::to_lower(c.send_kind));
+    return zg::RunSend(c.send, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("tail")) {
+    c.tail.connection.state_dir = c.client_state_dir;
+    return zg::RunTail(c.tail, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("queues")) {
+    c.queues.state_dir = c.client_state_dir;
+    return zg::RunQueues(c.queues, std::cout, std::cerr);
+  }
+  if (CLI::App* dead = app.get_subcommand("dead-letters"); dead->parsed()) {
+    c.dead_letters.connection.state_dir = c.client_state_dir;
+    c.dead_letters.action = dead->got_subcommand("show")     ? zg::DeadLetterAction::kShow
+                            : dead->got_subcommand("replay") ? zg::DeadLetterAction::kReplay
+                                                             : zg::DeadLetterAction::kList;
+    return zg::RunDeadLetters(c.dead_letters, std::cout, std::cerr);
+  }
+  return std::nullopt;
+}
+
 int Main(int argc, char** argv) {
   Commands c;
   CLI::App app{"zorgbrug: FHIR/gRPC interoperability gateway for Belgian integrated care"};
@@ -90,6 +240,10 @@ int Main(int argc, char** argv) {
   AddServe(app, c);
   AddValidate(app, c);
   AddCall(app, c);
+  AddSend(app, c);
+  AddTail(app, c);
+  AddDeadLetters(app, c);
+  AddQueues(app, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -97,6 +251,7 @@ int Main(int argc, char** argv) {
   }
   // Logs go to stderr; stdout is for results and the serve banner.
   spdlog::set_default_logger(spdlog::stderr_color_mt("zorgbrug"));
+  if (app.got_subcommand("serve") && c.serve.json_logs) zg::UseJsonLogs();
   spdlog::set_level(spdlog::level::from_str(c.log_level));
 
   if (app.got_subcommand("serve")) {
@@ -104,6 +259,7 @@ int Main(int argc, char** argv) {
     return zg::RunServe(c.serve, std::cout, std::cerr);
   }
   if (app.got_subcommand("validate")) return zg::RunValidate(c.validate, std::cout, std::cerr);
+  if (std::optional<int> exit_code = RunClientCommand(app, c)) return *exit_code;
   c.call.state_dir = c.call_state_dir;
   return zg::RunCallValidate(c.call, std::cout, std::cerr);
 }

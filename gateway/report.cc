@@ -5,6 +5,12 @@
 namespace zorgbrug::gateway {
 namespace {
 
+std::string Plural(int n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
 std::string_view SeverityWord(v1::Severity severity) {
   switch (severity) {
     case v1::SEVERITY_FATAL:
@@ -19,12 +25,6 @@ std::string_view SeverityWord(v1::Severity severity) {
       return "unspecified";
   }
 }
-
-std::string Plural(int n, std::string_view word) {
-  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
-}  // namespace
 
 void PrintSummary(std::string_view label, const v1::ValidateResponse& response, std::ostream& out) {
   const v1::IssueCounts& counts = response.counts();

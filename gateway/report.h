@@ -11,6 +11,9 @@
 
 namespace zorgbrug::gateway {
 
+// "fatal", "error", "warning", "information" (how issues are printed).
+std::string_view SeverityWord(v1::Severity severity);
+
 // Human-readable: "<label>: valid Patient (0 errors, 0 warnings)" or "<label>: INVALID (...)", then
 // one indented line per issue: "  error structure at Patient.name[0]: <diagnostics>".
 void PrintSummary(std::string_view label, const v1::ValidateResponse& response, std::ostream& out);

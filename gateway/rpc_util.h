@@ -13,9 +13,11 @@
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/status/status.h"
 #include "fhir/issues.h"
 #include "gateway/error_table.h"
 #include "gateway/rich_status.h"
@@ -65,11 +67,9 @@ grpc::Status Answer(Result result, Response* response) {
 
 // Runs `handle` (returning grpc::Status) at the RPC boundary: nothing below throws by design, but a
 // bad_alloc must not take the server down. Logs carry the method, the status and the counts, never
-// content.
+// content. For the sync API's handlers; Serve wraps it for the callback API.
 template <typename Handle>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const char* method,
-                                Handle handle) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+grpc::Status Guarded(const char* method, Handle handle) {
   grpc::Status status;
   try {
     status = handle();
@@ -82,8 +82,22 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const char
   }
   spdlog::log(status.ok() ? spdlog::level::debug : spdlog::level::info, "{}: {}", method,
               GrpcCodeName(status.error_code()));
-  reactor->Finish(status);
+  return status;
+}
+
+// Guarded for a unary handler of the callback API.
+template <typename Handle>
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const char* method,
+                                Handle handle) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(Guarded(method, std::move(handle)));
   return reactor;
+}
+
+// An absl::Status as the gRPC status with the same code and message.
+inline grpc::Status ToGrpc(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 // The request-level problem with a key namespace (`local_key_system_base` of the translation

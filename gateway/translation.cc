@@ -1,7 +1,9 @@
 #include "gateway/translation.h"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -50,13 +52,11 @@ TranslationOptions ForCall(TranslationOptions options) {
   return options;
 }
 
-std::string NewUuid() {
-  std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    // OpenSSL's generator failing is an environment fault the process cannot work around.
-    std::abort();
-  }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+namespace {
+
+// RFC 4122 text of 16 bytes, with the version nibble and the variant bits set.
+std::string FormatUuid(std::array<unsigned char, 16> b, int version) {
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | (version << 4));
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   char out[37];
   std::snprintf(out, sizeof(out),
@@ -64,6 +64,25 @@ std::string NewUuid() {
                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
                 b[15]);
   return out;
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  std::array<unsigned char, 16> b{};
+  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+    // OpenSSL's generator failing is an environment fault the process cannot work around.
+    std::abort();
+  }
+  return FormatUuid(b, 4);
+}
+
+std::string DerivedUuid(std::string_view name) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(name.data()), name.size(), digest);
+  std::array<unsigned char, 16> b{};
+  std::copy(digest, digest + b.size(), b.begin());
+  return FormatUuid(b, 8);
 }
 
 }  // namespace zorgbrug::gateway

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/common/mapping_context.h"
@@ -71,5 +72,9 @@ TranslationOptions ForCall(TranslationOptions options);
 
 // A random (version 4) UUID from OpenSSL's generator, lowercase 8-4-4-4-12.
 std::string NewUuid();
+
+// A UUID derived from `name` (version 8, RFC 9562: the first 16 bytes of SHA-256(name)): the same
+// name gives the same UUID, e.g. a message id from its sender's submission id.
+std::string DerivedUuid(std::string_view name);
 
 }  // namespace zorgbrug::gateway

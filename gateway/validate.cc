@@ -62,10 +62,11 @@ void Count(Severity severity, v1::IssueCounts& counts) {
 
 }  // namespace
 
-fhir::fhirpath::Temporal CurrentInstant() {
+fhir::fhirpath::Temporal CurrentInstant() { return InstantAt(std::chrono::system_clock::now()); }
+
+fhir::fhirpath::Temporal InstantAt(std::chrono::system_clock::time_point now) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
-  const auto now = std::chrono::system_clock::now();
   const auto day = std::chrono::floor<std::chrono::days>(now);
   const std::chrono::year_month_day date(day);
   const std::chrono::hh_mm_ss time(duration_cast<milliseconds>(now - day));

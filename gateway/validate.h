@@ -4,6 +4,7 @@
 // collect findings, build the OperationOutcome and the typed response. No I/O and no gRPC status
 // here; the caller turns a rejection into a status through the error table (error_table.h).
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -30,6 +31,8 @@ struct ValidateOptions {
 
 // The current instant from the system clock, in UTC, to millisecond precision.
 fhir::fhirpath::Temporal CurrentInstant();
+// `now` as a UTC dateTime with milliseconds.
+fhir::fhirpath::Temporal InstantAt(std::chrono::system_clock::time_point now);
 
 // At most this many profiles per request; each at most kMaxProfileBytes long.
 inline constexpr size_t kMaxProfiles = 32;

@@ -16,6 +16,7 @@
 #include "gateway/dev_certs.h"
 #include "gateway/server.h"
 #include "tests/gateway/grpc_probe.h"
+#include "tests/gateway/scratch_store.h"
 #include "tests/gateway/tls_server_suite.h"
 #include "zorgbrug/v1/validation.grpc.pb.h"
 
@@ -200,6 +201,7 @@ TEST(GatewayServer, DrainStopsServingAndRefusesNewCalls) {
   ServerOptions options;
   options.listen_address = "127.0.0.1:0";
   options.plaintext = true;  // this test is about draining, not TLS
+  UseScratchStore(options);
   absl::StatusOr<std::unique_ptr<GatewayServer>> server = GatewayServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   auto channel = MakeChannel({(*server)->address(), "", true});

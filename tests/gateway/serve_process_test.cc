@@ -107,8 +107,9 @@ std::string TempFile(const std::string& name, const std::string& contents) {
 TEST(ServeProcess, PrintsAWorkingClientCommandAndDrainsOnSigterm) {
   std::string state = ::testing::TempDir() + "serve_state_XXXXXX";
   ASSERT_NE(mkdtemp(state.data()), nullptr);
-  const Child server =
-      Spawn({"serve", "--listen", "127.0.0.1:0", "--state-dir", state + "/s"}, /*capture=*/true);
+  const Child server = Spawn({"serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
+                              "--state-dir", state + "/s"},
+                             /*capture=*/true);
   ASSERT_GT(server.pid, 0);
 
   const std::optional<std::string> banner =

@@ -19,7 +19,7 @@ fi
 
 state="$(mktemp -d)"
 log="$state/serve.log"
-"$binary" serve --listen 127.0.0.1:0 --state-dir "$state/s" >"$log" 2>&1 &
+"$binary" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --state-dir "$state/s" >"$log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$state"' EXIT
 

@@ -1,7 +1,9 @@
 // An independent gRPC client (Node.js grpc-js, not our C++ code) that calls a running zorgbrug gateway
 // over TLS, as an EPD vendor working in another language would. It checks what such a client relies on:
 // the health service, Validate on good content, and, on bad content, the status code plus the
-// ValidateResponse packed in the google.rpc.Status details (gRPC richer error model).
+// ValidateResponse packed in the google.rpc.Status details (gRPC richer error model); and the messaging
+// engine: a FHIR message processed, its resend answered with the same response, its delivery on the
+// destination stream acknowledged and not sent again.
 //
 // Usage: node validate_client.mjs HOST:PORT CA_CERT_FILE REPO_PROTO_DIR
 // Prints "N passed, N failed" and exits non-zero when a check failed.
@@ -22,7 +24,7 @@ const localProtos = join(here, 'protos');
 
 const loaderOptions = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true };
 const definition = protoLoader.loadSync(
-  ['zorgbrug/v1/validation.proto', 'grpc/health/v1/health.proto'],
+  ['zorgbrug/v1/validation.proto', 'zorgbrug/v1/messaging.proto', 'grpc/health/v1/health.proto'],
   { ...loaderOptions, includeDirs: [repoProtoDir, localProtos] });
 const loaded = grpc.loadPackageDefinition(definition);
 
@@ -43,6 +45,8 @@ const credentials = grpc.credentials.createSsl(readFileSync(caFile));
 const channelOptions = { 'grpc.ssl_target_name_override': 'localhost' };
 const validation = new loaded.zorgbrug.v1.Validation(address, credentials, channelOptions);
 const health = new loaded.grpc.health.v1.Health(address, credentials, channelOptions);
+const messaging = new loaded.zorgbrug.v1.FhirMessaging(address, credentials, channelOptions);
+const destinations = new loaded.zorgbrug.v1.Destinations(address, credentials, channelOptions);
 
 let passed = 0;
 let failed = 0;
@@ -60,6 +64,46 @@ function call(client, method, request) {
   return new Promise((resolve) => {
     client[method](request, { deadline }, (error, response) => resolve({ error, response }));
   });
+}
+
+// The first delivery of `messageId` on the destination's stream (null after `ms` without it).
+function firstDelivery(destination, messageId, ms) {
+  return new Promise((resolve) => {
+    const stream = destinations.Subscribe({ destination });
+    const timer = setTimeout(() => { stream.cancel(); resolve(null); }, ms);
+    stream.on('data', (delivery) => {
+      if (delivery.messageId !== messageId) return;
+      clearTimeout(timer);
+      stream.cancel();
+      resolve(delivery);
+    });
+    stream.on('error', () => {});
+  });
+}
+
+async function checkMessaging() {
+  const message = readFileSync(join(repoProtoDir, '..', 'examples', 'fhir-message.json'));
+  const request = { bundleJson: message, localKeySystemBase: 'https://epd.az-voorbeeld.example.be/fhir/NamingSystem' };
+  const first = await call(messaging, 'ProcessMessage', request);
+  check('ProcessMessage ok', first.response?.responseCode === 'ok',
+    first.error?.message ?? JSON.stringify(first.response?.issues?.slice(0, 3)));
+  check('typed view back', first.response?.bibScreening?.patientLocalKey !== undefined);
+  const resend = await call(messaging, 'ProcessMessage', request);
+  check('resend gets the same response', resend.response?.responseJson?.equals(first.response?.responseJson));
+  const messageId = JSON.parse(message).entry[0].resource.id;
+  const delivery = await firstDelivery('bihr', messageId, 5000);
+  check('delivered to bihr', delivery !== null);
+  if (delivery !== null) {
+    check('delivered as received', delivery.messageJson.equals(message));
+    const ack = await call(destinations, 'Acknowledge',
+      { destination: 'bihr', sequences: [delivery.sequence] });
+    check('acknowledged', ack.error === null, ack.error?.message);
+    check('not sent again after the acknowledgement',
+      (await firstDelivery('bihr', messageId, 800)) === null);
+  }
+  const notAMessage = await call(messaging, 'ProcessMessage',
+    { bundleJson: Buffer.from('{"resourceType":"Patient"}'), localKeySystemBase: 'https://x.example' });
+  check('not a message is INVALID_ARGUMENT', notAMessage.error?.code === grpc.status.INVALID_ARGUMENT);
 }
 
 async function main() {
@@ -105,8 +149,12 @@ async function main() {
   const again = await call(validation, 'Validate', { fhirJson: patient });
   check('server still answers after bad input', again.error === null && again.response?.valid === true);
 
+  await checkMessaging();
+
   validation.close();
   health.close();
+  messaging.close();
+  destinations.close();
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -1,0 +1,63 @@
+#pragma once
+
+// What the client commands of `zorgbrug` (send, tail, dead-letters, queues) share: the channel to a
+// gateway, the exit code of a call's status, and how statuses, issues, times and JSON are printed.
+// Output may quote the user's own content (issues, messages): it goes to the terminal, never to
+// logs.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/repeated_ptr_field.h>
+#include <grpcpp/grpcpp.h>
+
+#include "gateway/commands.h"
+#include "zorgbrug/v1/common.pb.h"
+
+namespace zorgbrug::gateway {
+
+// A channel to `connection.target` trusting its CA certificate (or plaintext). On a problem with
+// the CA certificate, prints it to `err` and returns nullptr (exit kExitUsage).
+std::shared_ptr<grpc::Channel> ConnectOrPrint(const GatewayConnection& connection,
+                                              std::ostream& err);
+
+// Sets the deadline of a unary call: now + connection.timeout_seconds.
+void SetDeadline(grpc::ClientContext& context, const GatewayConnection& connection);
+
+// The most serious of two exit codes: usage over unavailable over invalid over valid.
+int WorseExit(int a, int b);
+
+// The exit code of a failed call: kExitInvalid when the gateway refused the request
+// (INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS, OUT_OF_RANGE,
+// RESOURCE_EXHAUSTED), kExitUnavailable for every other code (unreachable, failed, cancelled).
+int ExitCodeOf(const grpc::Status& status);
+
+// "<label>: <CODE>: <message>", plus what to do for a transient status.
+void PrintStatus(std::string_view label, const grpc::Status& status, std::ostream& out);
+
+// One line per issue, "  warning value at Patient.birthDate: <diagnostics>"; information issues
+// only with `information`. Issues that differ only in their location print once, as "at <first>
+// and N more".
+void PrintIssues(const google::protobuf::RepeatedPtrField<v1::Issue>& issues, bool information,
+                 std::ostream& out);
+
+// "2026-03-02T10:00:00Z" (UTC, to the second) for milliseconds since the Unix epoch; "-" for 0.
+std::string FormatUtcMs(int64_t ms);
+
+// `message` as one line of proto3 JSON.
+std::string ProtoJson(const google::protobuf::Message& message);
+
+// `json` printed with two-space indentation (numbers keep their exact text); `json` itself when it
+// is not JSON.
+std::string PrettyJson(std::string_view json);
+
+// "a, b, c" for a list of names; `none` when it is empty.
+std::string JoinOr(const google::protobuf::RepeatedPtrField<std::string>& names,
+                   std::string_view none);
+
+}  // namespace zorgbrug::gateway

@@ -1,0 +1,132 @@
+#pragma once
+
+// The messaging engine (issue #8) behind zorgbrug.v1.EpdSubmissions and FhirMessaging: each
+// submission or message is translated by its adapter, wrapped in an R4 message Bundle, committed
+// to the store with its response, the patient's views and one outbox entry per destination, and
+// only then answered. Duplicates follow the table of gateway/messaging/README.md; a message is
+// processed by one call at a time (a concurrent resend is answered transient-error).
+//
+// Results are TranslationResult (translation.h): a refusal is an issue whose type decides the
+// status by the error table (content: INVALID_ARGUMENT; a state the gateway holds:
+// FAILED_PRECONDITION; the store unavailable or the message in progress: a `transient` issue,
+// UNAVAILABLE). Thread-safe. No content is logged: patients appear as partitions (keyed
+// pseudonyms, Pseudonym()).
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+#include "fhir/json/parser.h"
+#include "gateway/destinations.h"
+#include "gateway/messaging/message_bundle.h"
+#include "gateway/store/message_store.h"
+#include "gateway/translation.h"
+#include "zorgbrug/v1/messaging.pb.h"
+
+namespace zorgbrug::gateway {
+
+class Metrics;
+
+struct EngineOptions {
+  // The gateway in the messages it builds (MessageHeader.source, the Provenance's Device).
+  messaging::GatewaySource source;
+  // Where each event goes (DestinationConfig::events).
+  std::vector<DestinationConfig> destinations;
+  // For FHIR input (ProcessMessage, FromFhir).
+  fhir::json::ParseLimits limits;
+  // The secret of the partition pseudonyms (HMAC-SHA-256): at least 16 bytes.
+  std::string pseudonym_key;
+  // Random UUIDs and the wall clock in ms since the Unix epoch (tests pass their own).
+  std::function<std::string()> new_uuid;
+  std::function<int64_t()> now_ms;
+};
+
+template <typename Response>
+struct EngineResult {
+  TranslationResult<Response> result;
+  // The response is the stored original of an earlier call (a duplicate).
+  bool replayed = false;
+};
+
+class MessagingEngine {
+ public:
+  // `store` and `signal` must outlive the engine; `metrics` may be null.
+  MessagingEngine(store::MessageStore* store, QueueSignal* signal, Metrics* metrics,
+                  EngineOptions options);
+
+  EngineResult<v1::SubmissionResponse> SubmitEpdRecord(const v1::SubmitEpdRecordRequest& request);
+  EngineResult<v1::SubmissionResponse> SubmitBibScreening(
+      const v1::SubmitBibScreeningRequest& request);
+  EngineResult<v1::SubmissionResponse> SubmitConsultation(
+      const v1::SubmitConsultationRequest& request);
+  EngineResult<v1::SubmissionResponse> SubmitCarePlanContribution(
+      const v1::SubmitCarePlanContributionRequest& request);
+  EngineResult<v1::ProcessMessageResponse> ProcessMessage(const v1::ProcessMessageRequest& request);
+
+  // What the gateway holds for the patient: NOT_FOUND when nothing, INVALID_ARGUMENT without
+  // the patient's key, the store's status when it fails.
+  absl::StatusOr<v1::PatientView> GetPatientView(const v1::GetPatientViewRequest& request);
+
+  // The partition of a patient: "p-" and 32 hex digits of HMAC-SHA-256(pseudonym_key,
+  // local_key_system_base "|" patient_local_key). Stable across restarts for the same key.
+  std::string Pseudonym(const std::string& local_key_system_base,
+                        const std::string& patient_local_key) const;
+
+  // The names of the destinations `event` goes to, without the one whose endpoint is
+  // `source_endpoint` (a message never goes back to its sender).
+  std::vector<std::string> Route(std::string_view event, std::string_view source_endpoint) const;
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  struct Prepared;
+  class InProgress;
+  using Translate = std::function<TranslationResult<v1::SubmissionResponse>(Prepared&)>;
+
+  // engine_submit.cc
+  EngineResult<v1::SubmissionResponse> Submit(const v1::SubmissionHeader& header,
+                                              const google::protobuf::Message& request,
+                                              const Translate& translate);
+  TranslationResult<v1::SubmissionResponse> Wrap(Prepared& prepared,
+                                                 std::string_view translation_json,
+                                                 std::vector<std::string> focus,
+                                                 v1::SubmissionResponse response);
+  TranslationResult<v1::SubmissionResponse> Contribute(
+      Prepared& prepared, const v1::SubmitCarePlanContributionRequest& request);
+
+  // engine_process.cc
+  void MapBack(Prepared& prepared, const v1::ProcessMessageRequest& request,
+               v1::ProcessMessageResponse& response, std::vector<fhir::Issue>& issues);
+  EngineResult<v1::ProcessMessageResponse> Answer(const messaging::IncomingMessage& incoming,
+                                                  Prepared& prepared,
+                                                  std::vector<fhir::Issue> issues,
+                                                  v1::ProcessMessageResponse response);
+  EngineResult<v1::ProcessMessageResponse> Replay(const messaging::IncomingMessage& incoming,
+                                                  Prepared& prepared,
+                                                  const store::AcceptResult& seen);
+  absl::StatusOr<std::optional<v1::CarePlan>> HeldPlan(const std::string& partition);
+
+  // engine.cc
+  std::vector<messaging::Endpoint> Endpoints(const std::vector<std::string>& names) const;
+  absl::StatusOr<std::optional<store::AcceptResult>> Seen(const Prepared& prepared) const;
+  absl::StatusOr<store::AcceptResult> Commit(const Prepared& prepared, std::string response);
+  TranslationOptions CallOptions() const;
+  void Count(std::string_view event, std::string_view outcome) const;
+
+  store::MessageStore* const store_;
+  QueueSignal* const signal_;
+  Metrics* const metrics_;
+  const EngineOptions options_;
+
+  std::mutex in_progress_mu_;
+  std::set<std::string> in_progress_;
+};
+
+}  // namespace zorgbrug::gateway
