@@ -111,6 +111,10 @@ class MessagingEngine {
   EngineResult<v1::ProcessMessageResponse> Replay(const messaging::IncomingMessage& incoming,
                                                   Prepared& prepared,
                                                   const store::AcceptResult& seen);
+  // The response message to `incoming` with `code` and `issues`, in `response`.
+  void Respond(const messaging::IncomingMessage& incoming, messaging::ResponseCode code,
+               const std::vector<fhir::Issue>& issues, int64_t at_ms,
+               v1::ProcessMessageResponse& response) const;
   absl::StatusOr<std::optional<v1::CarePlan>> HeldPlan(const std::string& partition);
 
   // engine.cc

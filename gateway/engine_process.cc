@@ -51,6 +51,81 @@ bool Take(const Result& result, std::vector<Issue>& issues) {
   return !result.rejection;
 }
 
+// What a message's event reads back as: the typed view part, its kind and the patient's key.
+struct TypedView {
+  v1::PatientView view;
+  std::string_view kind;
+  std::string patient_key;
+};
+
+// The FromFhir request of an adapter for the message's bytes.
+template <typename FromRequest>
+FromRequest FromFhirRequest(const v1::ProcessMessageRequest& request) {
+  FromRequest from;
+  from.set_fhir_json(request.bundle_json());
+  from.set_local_key_system_base(request.local_key_system_base());
+  return from;
+}
+
+bool ReadEpdRecord(const v1::ProcessMessageRequest& request, const TranslationOptions& options,
+                   v1::ProcessMessageResponse& response, std::vector<Issue>& issues,
+                   TypedView& typed) {
+  TranslationResult<v1::FromFhirResponse> read =
+      TranslateFromFhir(FromFhirRequest<v1::FromFhirRequest>(request), options);
+  if (!Take(read, issues)) return false;
+  if (read.response.record().patients_size() > 0) {
+    *typed.view.mutable_patient() = read.response.record().patients(0);
+    typed.patient_key = typed.view.patient().local_key();
+  }
+  typed.kind = engine_internal::kViewPatient;
+  *response.mutable_epd_record() = read.response.record();
+  return true;
+}
+
+bool ReadScreening(const v1::ProcessMessageRequest& request, const TranslationOptions& options,
+                   v1::ProcessMessageResponse& response, std::vector<Issue>& issues,
+                   TypedView& typed) {
+  TranslationResult<v1::BibFromFhirResponse> read =
+      BibFromFhir(FromFhirRequest<v1::BibFromFhirRequest>(request), options);
+  if (!Take(read, issues)) return false;
+  v1::EvaluateRequest evaluate;
+  *evaluate.mutable_screening() = read.response.screening();
+  TranslationResult<v1::EvaluateResponse> rules = BibEvaluate(evaluate);
+  *typed.view.mutable_latest_screening() = read.response.screening();
+  *typed.view.mutable_eligibility() = rules.response.eligibility();
+  *typed.view.mutable_contribution() = rules.response.contribution();
+  typed.patient_key = read.response.screening().patient_local_key();
+  typed.kind = engine_internal::kViewScreening;
+  *response.mutable_bib_screening() = read.response.screening();
+  return true;
+}
+
+bool ReadConsultation(const v1::ProcessMessageRequest& request, const TranslationOptions& options,
+                      v1::ProcessMessageResponse& response, std::vector<Issue>& issues,
+                      TypedView& typed) {
+  TranslationResult<v1::ConsultationFromFhirResponse> read =
+      ConsultationFromFhir(FromFhirRequest<v1::ConsultationFromFhirRequest>(request), options);
+  if (!Take(read, issues)) return false;
+  *typed.view.mutable_latest_consultation() = read.response.record();
+  typed.patient_key = read.response.record().patient_local_key();
+  typed.kind = engine_internal::kViewConsultation;
+  *response.mutable_consultation() = read.response.record();
+  return true;
+}
+
+bool ReadCarePlan(const v1::ProcessMessageRequest& request, const TranslationOptions& options,
+                  v1::ProcessMessageResponse& response, std::vector<Issue>& issues,
+                  TypedView& typed) {
+  TranslationResult<v1::CarePlanFromFhirResponse> read =
+      CarePlanFromFhir(FromFhirRequest<v1::CarePlanFromFhirRequest>(request), options);
+  if (!Take(read, issues)) return false;
+  *typed.view.mutable_care_plan() = read.response.plan();
+  typed.patient_key = read.response.plan().patient_local_key();
+  typed.kind = engine_internal::kViewCarePlan;
+  *response.mutable_care_plan() = read.response.plan();
+  return true;
+}
+
 }  // namespace
 
 EngineResult<v1::ProcessMessageResponse> MessagingEngine::ProcessMessage(
@@ -92,78 +167,33 @@ EngineResult<v1::ProcessMessageResponse> MessagingEngine::ProcessMessage(
 
 void MessagingEngine::MapBack(Prepared& prepared, const v1::ProcessMessageRequest& request,
                               v1::ProcessMessageResponse& response, std::vector<Issue>& issues) {
-  const std::string& base = request.local_key_system_base();
   const TranslationOptions options = CallOptions();
-  std::string patient_key;
-  v1::PatientView view;
-  std::string_view kind;
+  TypedView typed;
+  bool read = false;
   switch (prepared.event) {
-    case MessageEvent::kEpdRecord: {
-      v1::FromFhirRequest from;
-      from.set_fhir_json(request.bundle_json());
-      from.set_local_key_system_base(base);
-      TranslationResult<v1::FromFhirResponse> read = TranslateFromFhir(from, options);
-      if (!Take(read, issues)) return;
-      if (read.response.record().patients_size() > 0) {
-        *view.mutable_patient() = read.response.record().patients(0);
-        patient_key = view.patient().local_key();
-      }
-      *response.mutable_epd_record() = read.response.record();
-      kind = engine_internal::kViewPatient;
+    case MessageEvent::kEpdRecord:
+      read = ReadEpdRecord(request, options, response, issues, typed);
       break;
-    }
-    case MessageEvent::kBibScreening: {
-      v1::BibFromFhirRequest from;
-      from.set_fhir_json(request.bundle_json());
-      from.set_local_key_system_base(base);
-      TranslationResult<v1::BibFromFhirResponse> read = BibFromFhir(from, options);
-      if (!Take(read, issues)) return;
-      v1::EvaluateRequest evaluate;
-      *evaluate.mutable_screening() = read.response.screening();
-      TranslationResult<v1::EvaluateResponse> rules = BibEvaluate(evaluate);
-      *view.mutable_latest_screening() = read.response.screening();
-      *view.mutable_eligibility() = rules.response.eligibility();
-      *view.mutable_contribution() = rules.response.contribution();
-      patient_key = read.response.screening().patient_local_key();
-      *response.mutable_bib_screening() = read.response.screening();
-      kind = engine_internal::kViewScreening;
+    case MessageEvent::kBibScreening:
+      read = ReadScreening(request, options, response, issues, typed);
       break;
-    }
-    case MessageEvent::kConsultationRecord: {
-      v1::ConsultationFromFhirRequest from;
-      from.set_fhir_json(request.bundle_json());
-      from.set_local_key_system_base(base);
-      TranslationResult<v1::ConsultationFromFhirResponse> read =
-          ConsultationFromFhir(from, options);
-      if (!Take(read, issues)) return;
-      *view.mutable_latest_consultation() = read.response.record();
-      patient_key = read.response.record().patient_local_key();
-      *response.mutable_consultation() = read.response.record();
-      kind = engine_internal::kViewConsultation;
+    case MessageEvent::kConsultationRecord:
+      read = ReadConsultation(request, options, response, issues, typed);
       break;
-    }
     case MessageEvent::kCarePlanContribution:
-    case MessageEvent::kCarePlanUpdate: {
-      v1::CarePlanFromFhirRequest from;
-      from.set_fhir_json(request.bundle_json());
-      from.set_local_key_system_base(base);
-      TranslationResult<v1::CarePlanFromFhirResponse> read = CarePlanFromFhir(from, options);
-      if (!Take(read, issues)) return;
-      *view.mutable_care_plan() = read.response.plan();
-      patient_key = read.response.plan().patient_local_key();
-      *response.mutable_care_plan() = read.response.plan();
-      kind = engine_internal::kViewCarePlan;
+    case MessageEvent::kCarePlanUpdate:
+      read = ReadCarePlan(request, options, response, issues, typed);
       break;
-    }
   }
-  if (patient_key.empty()) {
+  if (!read) return;
+  if (typed.patient_key.empty()) {
     issues.push_back({Severity::kError, IssueType::kRequired, "Bundle.entry[0].resource.focus",
                       "the message names no patient: it cannot be ordered or delivered"});
     return;
   }
-  prepared.partition = Pseudonym(base, patient_key);
-  prepared.views.push_back(
-      {std::string(kind), engine_internal::ViewBody(std::move(view), prepared.header_id)});
+  prepared.partition = Pseudonym(request.local_key_system_base(), typed.patient_key);
+  prepared.views.push_back({std::string(typed.kind),
+                            engine_internal::ViewBody(std::move(typed.view), prepared.header_id)});
 }
 
 EngineResult<v1::ProcessMessageResponse> MessagingEngine::Answer(
@@ -180,15 +210,7 @@ EngineResult<v1::ProcessMessageResponse> MessagingEngine::Answer(
     prepared.views.clear();
     prepared.partition.clear();
   }
-  messaging::ResponseParts parts;
-  parts.new_uuid = options_.new_uuid;
-  parts.time = engine_internal::InstantOfMs(prepared.accepted_at_ms);
-  parts.source = options_.source;
-  fhir::json::Document bundle = messaging::BuildResponse(incoming, code, issues, parts);
-  response.set_response_json(fhir::json::Write(bundle.root()));
-  response.set_response_code(std::string(messaging::ResponseCodeText(code)));
-  std::string unused;
-  FillIssues(issues, *response.mutable_issues(), *response.mutable_counts(), unused);
+  Respond(incoming, code, issues, prepared.accepted_at_ms, response);
   for (const std::string& name : prepared.destinations) response.add_destinations(name);
   const std::string_view event = messaging::EventCode(prepared.event);
   if (code == ResponseCode::kTransientError) {
@@ -233,17 +255,22 @@ EngineResult<v1::ProcessMessageResponse> MessagingEngine::Replay(
            : "this Bundle.id was received before with another MessageHeader.id: Bundle.id values "
              "are never reused"}};
   v1::ProcessMessageResponse response;
+  Respond(incoming, ResponseCode::kFatalError, issues, prepared.accepted_at_ms, response);
+  return {{std::move(response), std::nullopt}};
+}
+
+void MessagingEngine::Respond(const messaging::IncomingMessage& incoming,
+                              messaging::ResponseCode code, const std::vector<Issue>& issues,
+                              int64_t at_ms, v1::ProcessMessageResponse& response) const {
   messaging::ResponseParts parts;
   parts.new_uuid = options_.new_uuid;
-  parts.time = engine_internal::InstantOfMs(prepared.accepted_at_ms);
+  parts.time = engine_internal::InstantOfMs(at_ms);
   parts.source = options_.source;
-  fhir::json::Document bundle =
-      messaging::BuildResponse(incoming, ResponseCode::kFatalError, issues, parts);
+  fhir::json::Document bundle = messaging::BuildResponse(incoming, code, issues, parts);
   response.set_response_json(fhir::json::Write(bundle.root()));
-  response.set_response_code(std::string(messaging::ResponseCodeText(ResponseCode::kFatalError)));
+  response.set_response_code(std::string(messaging::ResponseCodeText(code)));
   std::string unused;
   FillIssues(issues, *response.mutable_issues(), *response.mutable_counts(), unused);
-  return {{std::move(response), std::nullopt}};
 }
 
 // ---------------------------------------------------------------------------------------------
