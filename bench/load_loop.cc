@@ -1,10 +1,15 @@
 #include "bench/load_loop.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -20,6 +25,42 @@ std::atomic<uint64_t> next_call_number{0};
 
 Clock::duration Seconds(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
+// CPU ticks used so far by the whole machine (busy, not idle or iowait) and by this process.
+struct CpuSnapshot {
+  int64_t machine = 0;
+  int64_t own = 0;
+};
+
+CpuSnapshot TakeCpuSnapshot() {
+  CpuSnapshot snapshot;
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  int64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+  stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq;
+  snapshot.machine = user + nice + system + irq + softirq;
+  std::ifstream self("/proc/self/stat");
+  std::string line;
+  std::getline(self, line);
+  std::istringstream fields(line.substr(line.rfind(')') + 2));
+  std::string field;
+  int64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::strtoll(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoll(field.c_str(), nullptr, 10);
+  }
+  snapshot.own = utime + stime;
+  return snapshot;
+}
+
+// Fills the CPU figures of `stats` for a window of `seconds` between two snapshots.
+void SetCpu(const CpuSnapshot& from, const CpuSnapshot& to, double seconds, LoadStats& stats) {
+  const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double own = static_cast<double>(to.own - from.own);
+  const double machine = static_cast<double>(to.machine - from.machine);
+  stats.own_cpu_percent = 100.0 * own / ticks_per_second / seconds;
+  stats.others_cpu_percent = std::max(0.0, 100.0 * (machine - own) / ticks_per_second / seconds);
 }
 
 // What one thread saw; merged after the run.
@@ -120,8 +161,14 @@ LoadStats RunClosedLoop(const ClosedLoopOptions& options, const CallFn& call) {
       }
     });
   }
+  std::this_thread::sleep_until(measure_from);
+  const CpuSnapshot first = TakeCpuSnapshot();
+  std::this_thread::sleep_until(until);
+  const CpuSnapshot last = TakeCpuSnapshot();
   for (std::thread& thread : threads) thread.join();
-  return Summarise(recorders, options.seconds);
+  LoadStats stats = Summarise(recorders, options.seconds);
+  SetCpu(first, last, options.seconds, stats);
+  return stats;
 }
 
 LoadStats RunOpenLoop(const OpenLoopOptions& options, const CallFn& call) {
@@ -150,8 +197,14 @@ LoadStats RunOpenLoop(const OpenLoopOptions& options, const CallFn& call) {
       }
     });
   }
+  std::this_thread::sleep_until(start + Seconds(options.warmup_seconds));
+  const CpuSnapshot first = TakeCpuSnapshot();
+  std::this_thread::sleep_until(start + Seconds(options.warmup_seconds + options.seconds));
+  const CpuSnapshot last = TakeCpuSnapshot();
   for (std::thread& thread : threads) thread.join();
-  return Summarise(recorders, options.seconds);
+  LoadStats stats = Summarise(recorders, options.seconds);
+  SetCpu(first, last, options.seconds, stats);
+  return stats;
 }
 
 std::unique_ptr<EchoServer> EchoServer::Start(const std::string& cert_pem,

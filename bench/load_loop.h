@@ -14,6 +14,7 @@
 
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/rpc_method.h>
 
 namespace zorgbrug::bench {
 
@@ -37,6 +38,10 @@ struct LoadStats {
   double p99_ms = 0;
   double max_ms = 0;
   int64_t late_starts = 0;  // open loop: calls that started > 1 ms after their arrival time
+  // CPU time during the window, in percent of one core: this process (clients, servers and the
+  // store together) and every other process of the machine (a quiet machine shows near 0).
+  double own_cpu_percent = 0;
+  double others_cpu_percent = 0;
   std::map<std::string, int64_t> tags;
   std::vector<std::string> first_errors;  // up to 5 distinct error texts
 };

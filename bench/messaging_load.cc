@@ -12,20 +12,16 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
-#include <string_view>
-#include <tuple>
 #include <utility>
 #include <vector>
 
-#include <google/protobuf/text_format.h>
 #include <CLI/CLI.hpp>
 
 #include "bench/load_loop.h"
+#include "bench/messaging_load_inputs.h"
 #include "bench/messaging_load_report.h"
 #include "gateway/dev_certs.h"
 #include "gateway/server.h"
@@ -36,18 +32,6 @@ namespace {
 
 using gateway::GatewayServer;
 
-constexpr char kBase[] = "https://epd.az-oost.example.be/keys";
-constexpr char kSource[] = "https://epd.az-oost.example.be";
-constexpr char kBibGolden[] = "/adapters/bib/testdata/golden/all_kce_positive.textproto";
-constexpr char kBundleFile[] = "/bench/message-bundle-15k.json";
-constexpr char kBundleId[] = "6f1c0f3e-2b7a-4c1e-9d2a-000000000000";
-constexpr char kHeaderId[] = "6f1c0f3e-2b7a-4c1e-9d2a-000000000001";
-constexpr char kPatientId[] = "6f1c0f3e-2b7a-4c1e-9d2a-000000000002";
-// The QuestionnaireResponse in MessageHeader.focus: not a focus of care-plan-update.
-constexpr char kQuestionnaireFocus[] =
-    "{\"reference\":\"urn:uuid:6f1c0f3e-2b7a-4c1e-9d2a-000000000010\"},";
-constexpr char kForeignEvents[] = "https://example.be/fhir/CodeSystem/message-events";
-constexpr char kOurEvents[] = "https://zorgbrug.be/fhir/CodeSystem/message-event";
 constexpr int kCallsPerConnection = 8;
 
 struct Config {
@@ -55,93 +39,13 @@ struct Config {
   double seconds = 10;
   double warmup_seconds = 1;
   double half_rate_seconds = 10;
+  double initial_warmup_seconds = 5;
   int workers = 64;
   int patients = 1000;
   std::vector<std::string> scenarios{"echo-bib", "bib", "echo-15k", "process", "process-ok"};
   std::string json_path;
   std::string store_dir;
   bool keep_store = false;
-};
-
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The submission template: the golden screening with every KCE indicator positive.
-std::optional<v1::SubmitBibScreeningRequest> LoadBibTemplate() {
-  std::optional<std::string> text = ReadFile(std::string(ZORGBRUG_SOURCE_DIR) + kBibGolden);
-  v1::EvaluateRequest golden;
-  if (!text || !google::protobuf::TextFormat::ParseFromString(*text, &golden)) return std::nullopt;
-  v1::SubmitBibScreeningRequest request;
-  request.mutable_submission()->set_source_system(kSource);
-  v1::BibToFhirRequest& translation = *request.mutable_translation();
-  *translation.mutable_screening() = golden.screening();
-  *translation.mutable_history() = golden.history();
-  *translation.mutable_as_of() = golden.as_of();
-  translation.set_local_key_system_base(kBase);
-  return request;
-}
-
-// A fresh FHIR id of the same length as the originals (36), unique per `kind` and `n`.
-std::string FreshId(char kind, uint64_t n) {
-  char id[40];
-  std::snprintf(id, sizeof(id), "%c0000000-0000-4000-8000-%012llx", kind,
-                static_cast<unsigned long long>(n & 0xffffffffffffULL));
-  return id;
-}
-
-// The ~15 KB message Bundle with our event system, cut at its Bundle.id, MessageHeader.id and
-// Patient.id (ids, fullUrls, references), so that each request is a new message (new Bundle.id
-// and MessageHeader.id) of one of `patients` patients, cheaply.
-class BundleFactory {
- public:
-  // `care_plan_focus_only`: also drop the QuestionnaireResponse from MessageHeader.focus.
-  static std::optional<BundleFactory> Load(bool care_plan_focus_only, int patients) {
-    std::optional<std::string> json = ReadFile(std::string(ZORGBRUG_SHARED_DIR) + kBundleFile);
-    if (!json || !Replace(*json, kForeignEvents, kOurEvents)) return std::nullopt;
-    if (care_plan_focus_only && !Replace(*json, kQuestionnaireFocus, "")) return std::nullopt;
-    BundleFactory factory;
-    factory.patients_ = patients;
-    size_t from = 0;
-    for (;;) {
-      size_t at = std::string::npos;
-      char kind = 0;
-      for (const auto& [id, k] : {std::pair{kBundleId, 'b'}, {kHeaderId, 'a'}, {kPatientId, 'c'}}) {
-        const size_t found = json->find(id, from);
-        if (found < at) std::tie(at, kind) = std::pair{found, k};
-      }
-      factory.pieces_.push_back(json->substr(from, at == std::string::npos ? at : at - from));
-      if (at == std::string::npos) break;
-      factory.kinds_.push_back(kind);
-      from = at + std::string(kBundleId).size();
-    }
-    if (factory.kinds_.size() < 3) return std::nullopt;
-    return factory;
-  }
-
-  std::string Make(uint64_t n) const {
-    std::string json = pieces_[0];
-    for (size_t i = 0; i < kinds_.size(); ++i) {
-      json += FreshId(kinds_[i], kinds_[i] == 'c' ? n % patients_ : n) + pieces_[i + 1];
-    }
-    return json;
-  }
-
- private:
-  static bool Replace(std::string& text, std::string_view from, std::string_view to) {
-    const size_t at = text.find(from);
-    if (at == std::string::npos) return false;
-    text.replace(at, from.size(), to);
-    return true;
-  }
-
-  std::vector<std::string> pieces_;
-  std::vector<char> kinds_;  // between the pieces: 'b' Bundle.id, 'a' MessageHeader.id, 'c' Patient
-  int patients_ = 1;
 };
 
 // What the scenarios share: the servers, the inputs, the CA to trust.
@@ -155,19 +59,13 @@ struct Bench {
   std::optional<BundleFactory> ok_bundles;  // the same with the CarePlan as the only focus
 
   v1::SubmitBibScreeningRequest BibRequest(uint64_t n) const {
-    v1::SubmitBibScreeningRequest request = bib_template;
-    const std::string id = "load-" + std::to_string(n);
-    request.mutable_submission()->set_submission_id(id);
-    v1::BibScreening& screening = *request.mutable_translation()->mutable_screening();
-    screening.set_patient_local_key("P-" + std::to_string(n % config.patients));
-    screening.set_local_key("BIB-" + id);
-    return request;
+    return BibSubmission(bib_template, n, config.patients);
   }
 
   v1::ProcessMessageRequest ProcessRequest(uint64_t n, bool ok = false) const {
     v1::ProcessMessageRequest request;
     request.set_bundle_json(ok ? ok_bundles->Make(n) : bundles->Make(n));
-    request.set_local_key_system_base(kBase);
+    request.set_local_key_system_base(kKeySystemBase);
     return request;
   }
 };
@@ -238,10 +136,10 @@ void ProbeProcess(const Bench& bench, const std::shared_ptr<grpc::Channel>& chan
   const v1::ProcessMessageRequest request = bench.ProcessRequest((uint64_t{1} << 40) + ok, ok);
   const grpc::Status status =
       v1::FhirMessaging::NewStub(channel)->ProcessMessage(&context, request, &processed);
-  std::printf("probe %s: %s, response_code %s, %d destinations, %zu B request\n",
+  std::printf("probe %s: %s, response_code %s, %d destinations, %zu B request, %zu B response\n",
               ok ? "process-ok" : "process", status.ok() ? "OK" : status.error_message().c_str(),
               processed.response_code().c_str(), processed.destinations_size(),
-              request.ByteSizeLong());
+              request.ByteSizeLong(), processed.ByteSizeLong());
   for (const v1::Issue& issue : processed.issues()) {
     std::printf("  issue %s at %s: %s\n", v1::Severity_Name(issue.severity()).c_str(),
                 issue.expression().c_str(), issue.diagnostics().c_str());
@@ -256,10 +154,14 @@ void Probe(const Bench& bench) {
   const grpc::Status bib =
       v1::EpdSubmissions::NewStub(channels[0])
           ->SubmitBibScreening(&bib_context, bench.BibRequest(uint64_t{1} << 40), &submitted);
-  std::printf("probe bib: %s, outcome %s, event %s, %d destinations, %zu B request\n",
-              bib.ok() ? "OK" : bib.error_message().c_str(),
-              v1::SubmissionOutcome_Name(submitted.outcome()).c_str(), submitted.event().c_str(),
-              submitted.destinations_size(), bench.BibRequest(0).ByteSizeLong());
+  std::printf(
+      "probe bib: %s, outcome %s, event %s, %d destinations, %zu B request, %zu B response "
+      "(issues: %d warnings, %d information; %zu B OperationOutcome)\n",
+      bib.ok() ? "OK" : bib.error_message().c_str(),
+      v1::SubmissionOutcome_Name(submitted.outcome()).c_str(), submitted.event().c_str(),
+      submitted.destinations_size(), bench.BibRequest(0).ByteSizeLong(), submitted.ByteSizeLong(),
+      submitted.counts().warning(), submitted.counts().information(),
+      submitted.operation_outcome_json().size());
   ProbeProcess(bench, channels[0], false);
   ProbeProcess(bench, channels[0], true);
 }
@@ -337,19 +239,29 @@ int Run(Bench& bench, const std::string& store_path) {
   bench.bundles = BundleFactory::Load(false, bench.config.patients);
   bench.ok_bundles = BundleFactory::Load(true, bench.config.patients);
   if (!bib || !bench.bundles || !bench.ok_bundles) {
-    std::fprintf(stderr, "cannot read the inputs (%s%s, %s%s)\n", ZORGBRUG_SOURCE_DIR, kBibGolden,
-                 ZORGBRUG_SHARED_DIR, kBundleFile);
+    std::fprintf(stderr, "cannot read the inputs (%s)\n", InputPaths().c_str());
     return 1;
   }
   bench.bib_template = *std::move(bib);
   if (!StartServers(bench, store_path)) return 1;
-  std::printf("store %s (synchronous FULL); load average at start: %s\n", store_path.c_str(),
-              LoadAverage().c_str());
+  std::printf(
+      "store %s (synchronous FULL); load average at start: %s (the \"others\" columns "
+      "say what other processes used while measuring)\n",
+      store_path.c_str(), LoadAverage().c_str());
   Probe(bench);
+  if (bench.config.initial_warmup_seconds > 0) {
+    // Without it the first point of a process measured up to 2x below the same point repeated.
+    const int in_flight =
+        *std::max_element(bench.config.in_flight.begin(), bench.config.in_flight.end());
+    RunClosedLoop(
+        {in_flight, 0, bench.config.initial_warmup_seconds},
+        CallsOf(bench, "echo-15k", (in_flight + kCallsPerConnection - 1) / kCallsPerConnection));
+  }
   std::vector<Row> rows;
   for (const std::string& scenario : bench.config.scenarios) {
-    for (int in_flight : bench.config.in_flight)
+    for (int in_flight : bench.config.in_flight) {
       rows.push_back(Measure(bench, scenario, in_flight));
+    }
   }
   for (const std::string& scenario : bench.config.scenarios) {
     if (IsEngine(scenario) && bench.config.half_rate_seconds > 0) {
@@ -375,6 +287,8 @@ int main(int argc, char** argv) {
   app.add_option("--warmup", config.warmup_seconds, "warm-up seconds per point");
   app.add_option("--half-rate-seconds", config.half_rate_seconds,
                  "seconds of the open loop at half the maximum rate (0: skip)");
+  app.add_option("--initial-warmup", config.initial_warmup_seconds,
+                 "seconds of echo calls before the first point (not measured)");
   app.add_option("--workers", config.workers, "threads of the open loop");
   app.add_option("--patients", config.patients, "distinct patients of the BiB submissions");
   app.add_option("--scenarios", config.scenarios, "echo-bib, bib, echo-15k, process, process-ok")

@@ -49,6 +49,13 @@ double Ratio(const std::vector<Row>& rows, const Row& row) {
   return row.stats.per_second / echo->stats.per_second;
 }
 
+// CPU time of this process (clients, servers, store) per completed call, in ms.
+double CpuMsPerCall(const LoadStats& stats) {
+  if (stats.completed == 0) return 0;
+  return stats.own_cpu_percent / 100.0 * stats.seconds * 1000.0 /
+         static_cast<double>(stats.completed);
+}
+
 std::string Tags(const LoadStats& stats) {
   std::string text;
   for (const auto& [tag, count] : stats.tags) {
@@ -71,9 +78,9 @@ std::string JsonString(std::string_view text) {
 }
 
 void PrintClosedLoop(const std::vector<Row>& rows) {
-  std::printf("%-24s %8s %9s %9s %8s %8s %8s %7s %8s %12s %10s\n", "closed loop", "payload",
-              "in flight", "msgs/s", "p50 ms", "p99 ms", "max ms", "errors", "vs echo",
-              "msgs/commit", "commit ms");
+  std::printf("%-24s %8s %9s %9s %8s %8s %8s %7s %8s %8s %8s %12s %10s\n", "closed loop", "payload",
+              "in flight", "msgs/s", "p50 ms", "p99 ms", "max ms", "errors", "vs echo", "CPU/msg",
+              "others", "msgs/commit", "commit ms");
   for (const Row& row : rows) {
     if (row.open_loop) continue;
     const LoadStats& s = row.stats;
@@ -92,10 +99,10 @@ void PrintClosedLoop(const std::vector<Row>& rows) {
         commit = text;
       }
     }
-    std::printf("%-24s %7zuB %9d %9.0f %8.2f %8.2f %8.1f %7lld %8s %12s %10s\n",
+    std::printf("%-24s %7zuB %9d %9.0f %8.2f %8.2f %8.1f %7lld %8s %6.2fms %7.0f%% %12s %10s\n",
                 Label(row.scenario).c_str(), row.payload_bytes, row.in_flight, s.per_second,
                 s.p50_ms, s.p99_ms, s.max_ms, static_cast<long long>(s.errors), ratio.c_str(),
-                batch.c_str(), commit.c_str());
+                CpuMsPerCall(s), s.others_cpu_percent, batch.c_str(), commit.c_str());
   }
 }
 
@@ -117,15 +124,16 @@ void PrintHalfRate(const std::vector<Row>& rows) {
   for (const Row& row : rows) {
     if (!row.open_loop) continue;
     if (!header) {
-      std::printf("\n%-24s %10s %10s %8s %8s %8s %7s %7s %14s\n", "open loop, half max",
+      std::printf("\n%-24s %10s %10s %8s %8s %8s %7s %7s %8s %8s %14s\n", "open loop, half max",
                   "rate asked", "achieved", "p50 ms", "p99 ms", "max ms", "late", "errors",
-                  "p99 < 20 ms");
+                  "CPU/msg", "others", "p99 < 20 ms");
       header = true;
     }
     const LoadStats& s = row.stats;
-    std::printf("%-24s %10.0f %10.0f %8.2f %8.2f %8.1f %7lld %7lld %14s\n",
+    std::printf("%-24s %10.0f %10.0f %8.2f %8.2f %8.1f %7lld %7lld %6.2fms %7.0f%% %14s\n",
                 Label(row.scenario).c_str(), row.target_rate, s.per_second, s.p50_ms, s.p99_ms,
                 s.max_ms, static_cast<long long>(s.late_starts), static_cast<long long>(s.errors),
+                CpuMsPerCall(s), s.others_cpu_percent,
                 s.p99_ms < kHalfRateP99TargetMs ? "met" : "missed");
   }
 }
@@ -167,10 +175,12 @@ std::string LoadAverage() {
 }
 
 void PrintProgress(const Row& row) {
-  std::fprintf(stderr, "%-24s %s %3d: %8.0f msgs/s  p50 %7.2f ms  p99 %7.2f ms  errors %lld\n",
-               Label(row.scenario).c_str(), row.open_loop ? "open" : "in flight", row.in_flight,
-               row.stats.per_second, row.stats.p50_ms, row.stats.p99_ms,
-               static_cast<long long>(row.stats.errors));
+  std::fprintf(
+      stderr,
+      "%-24s %s %3d: %8.0f msgs/s  p50 %7.2f ms  p99 %7.2f ms  errors %lld  others %.0f%%\n",
+      Label(row.scenario).c_str(), row.open_loop ? "open" : "in flight", row.in_flight,
+      row.stats.per_second, row.stats.p50_ms, row.stats.p99_ms,
+      static_cast<long long>(row.stats.errors), row.stats.others_cpu_percent);
 }
 
 void PrintTables(const std::vector<Row>& rows) {
@@ -193,7 +203,8 @@ bool WriteJson(const std::vector<Row>& rows, const std::string& path) {
         << ", \"completed\": " << s.completed << ", \"errors\": " << s.errors
         << ", \"msgs_per_s\": " << s.per_second << ", \"p50_ms\": " << s.p50_ms
         << ", \"p99_ms\": " << s.p99_ms << ", \"max_ms\": " << s.max_ms
-        << ", \"late_starts\": " << s.late_starts << ", \"ratio_vs_echo\": "
+        << ", \"late_starts\": " << s.late_starts << ", \"cpu_ms_per_msg\": " << CpuMsPerCall(s)
+        << ", \"others_cpu_percent\": " << s.others_cpu_percent << ", \"ratio_vs_echo\": "
         << (row.open_loop || EchoOf(row.scenario).empty() ? 0 : Ratio(rows, row))
         << ", \"commits\": " << row.commits.commits << ", \"changes\": " << row.commits.changes
         << ", \"mean_commit_ms\": " << row.commits.mean_commit_ms << ", \"tags\": {";
