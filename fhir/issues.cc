@@ -28,6 +28,8 @@ std::string_view IssueTypeCode(IssueType type) {
       return "business-rule";
     case IssueType::kForbidden:
       return "forbidden";
+    case IssueType::kConflict:
+      return "conflict";
     case IssueType::kTransient:
       return "transient";
     case IssueType::kTimeout:

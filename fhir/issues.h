@@ -28,6 +28,7 @@ enum class IssueType {
   kTooCostly,      // too-costly: processing would exceed a limit (nesting depth, member count)
   kBusinessRule,   // business-rule: a programme or reimbursement rule was not met
   kForbidden,      // forbidden: the caller may not do this
+  kConflict,       // conflict: an edit version conflict (optimistic concurrency)
   kTransient,      // transient: a temporary fault; retrying may help
   kTimeout,        // timeout: a deadline expired
   kException,      // exception: an unexpected internal error

@@ -13,12 +13,12 @@ constexpr Severity kAllSeverities[] = {Severity::kFatal, Severity::kError, Sever
                                        Severity::kInformation};
 
 constexpr IssueType kAllIssueTypes[] = {
-    IssueType::kInvalid,       IssueType::kStructure,    IssueType::kRequired,
-    IssueType::kValue,         IssueType::kInvariant,    IssueType::kCodeInvalid,
-    IssueType::kDuplicate,     IssueType::kNotSupported, IssueType::kTooLong,
-    IssueType::kTooCostly,     IssueType::kBusinessRule, IssueType::kForbidden,
-    IssueType::kTransient,     IssueType::kTimeout,      IssueType::kException,
-    IssueType::kInformational,
+    IssueType::kInvalid,   IssueType::kStructure,     IssueType::kRequired,
+    IssueType::kValue,     IssueType::kInvariant,     IssueType::kCodeInvalid,
+    IssueType::kDuplicate, IssueType::kNotSupported,  IssueType::kTooLong,
+    IssueType::kTooCostly, IssueType::kBusinessRule,  IssueType::kForbidden,
+    IssueType::kConflict,  IssueType::kTransient,     IssueType::kTimeout,
+    IssueType::kException, IssueType::kInformational,
 };
 
 Severity SeverityFromCode(std::string_view code) {

@@ -81,12 +81,12 @@ TEST(OperationOutcomeTest, RoundTripsThroughText) {
   std::vector<Issue> all;
   for (Severity severity :
        {Severity::kFatal, Severity::kError, Severity::kWarning, Severity::kInformation}) {
-    for (IssueType type :
-         {IssueType::kInvalid, IssueType::kStructure, IssueType::kRequired, IssueType::kValue,
-          IssueType::kInvariant, IssueType::kCodeInvalid, IssueType::kDuplicate,
-          IssueType::kNotSupported, IssueType::kTooLong, IssueType::kTooCostly,
-          IssueType::kBusinessRule, IssueType::kForbidden, IssueType::kTransient,
-          IssueType::kTimeout, IssueType::kException, IssueType::kInformational}) {
+    for (IssueType type : {IssueType::kInvalid, IssueType::kStructure, IssueType::kRequired,
+                           IssueType::kValue, IssueType::kInvariant, IssueType::kCodeInvalid,
+                           IssueType::kDuplicate, IssueType::kNotSupported, IssueType::kTooLong,
+                           IssueType::kTooCostly, IssueType::kBusinessRule, IssueType::kForbidden,
+                           IssueType::kConflict, IssueType::kTransient, IssueType::kTimeout,
+                           IssueType::kException, IssueType::kInformational}) {
       all.push_back({severity, type, "Bundle.entry[" + std::to_string(all.size()) + "].resource",
                      "issue " + std::to_string(all.size()) + " é \n"});
     }

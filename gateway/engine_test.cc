@@ -88,6 +88,20 @@ class GatedStore final : public MessageStore {
   }
   absl::StatusOr<std::vector<store::QueueStats>> Stats() override { return inner_->Stats(); }
   absl::StatusOr<int64_t> Purge(int64_t c) override { return inner_->Purge(c); }
+  absl::Status Withhold(const std::string& d, int64_t s, const std::string& r, int64_t n) override {
+    return inner_->Withhold(d, s, r, n);
+  }
+  absl::StatusOr<std::optional<store::StoredPlan>> Plan(const std::string& p) override {
+    return inner_->Plan(p);
+  }
+  absl::StatusOr<std::optional<store::StoredPlan>> PlanAt(const std::string& p,
+                                                          int64_t v) override {
+    return inner_->PlanAt(p, v);
+  }
+  absl::StatusOr<std::vector<store::PlanChange>> PlanChanges(int64_t a, int l) override {
+    return inner_->PlanChanges(a, l);
+  }
+  absl::StatusOr<int64_t> FirstPlanChange() override { return inner_->FirstPlanChange(); }
 
  private:
   std::unique_ptr<store::SqliteStore> inner_;

@@ -9,7 +9,7 @@ using fhir::IssueType;
 using grpc::StatusCode;
 
 // Row i describes IssueType i; the static_assert and MappingFor's check keep it that way.
-constexpr std::array<ErrorMapping, 16> kTable = {{
+constexpr std::array<ErrorMapping, 17> kTable = {{
     {IssueType::kInvalid, StatusCode::INVALID_ARGUMENT, 400, false},
     {IssueType::kStructure, StatusCode::INVALID_ARGUMENT, 400, false},
     {IssueType::kRequired, StatusCode::INVALID_ARGUMENT, 400, false},
@@ -22,6 +22,7 @@ constexpr std::array<ErrorMapping, 16> kTable = {{
     {IssueType::kTooCostly, StatusCode::RESOURCE_EXHAUSTED, 413, false},
     {IssueType::kBusinessRule, StatusCode::FAILED_PRECONDITION, 422, false},
     {IssueType::kForbidden, StatusCode::PERMISSION_DENIED, 403, false},
+    {IssueType::kConflict, StatusCode::ABORTED, 409, false},
     {IssueType::kTransient, StatusCode::UNAVAILABLE, 503, true},
     {IssueType::kTimeout, StatusCode::UNAVAILABLE, 503, true},
     {IssueType::kException, StatusCode::INTERNAL, 500, false},

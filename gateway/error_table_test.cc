@@ -40,6 +40,7 @@ TEST(ErrorTable, MapsContentLimitsPolicyAndFaults) {
       {IssueType::kTooCostly, StatusCode::RESOURCE_EXHAUSTED, 413, false},
       {IssueType::kBusinessRule, StatusCode::FAILED_PRECONDITION, 422, false},
       {IssueType::kForbidden, StatusCode::PERMISSION_DENIED, 403, false},
+      {IssueType::kConflict, StatusCode::ABORTED, 409, false},
       {IssueType::kTransient, StatusCode::UNAVAILABLE, 503, true},
       {IssueType::kTimeout, StatusCode::UNAVAILABLE, 503, true},
       {IssueType::kException, StatusCode::INTERNAL, 500, false},

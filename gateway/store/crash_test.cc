@@ -79,6 +79,8 @@ char OutcomeLetter(AcceptOutcome outcome) {
       return 'H';
     case AcceptOutcome::kBundleIdReused:
       return 'B';
+    case AcceptOutcome::kPlanMoved:
+      return 'P';
   }
   return '?';
 }

@@ -38,6 +38,44 @@ struct StoredView {
   int64_t updated_at_ms = 0;
 };
 
+// A partition's care plan as the gateway holds it (issue #9, CarePlanSync). `body` is opaque to
+// the store (a serialized zorgbrug.v1.CarePlan).
+struct StoredPlan {
+  std::string partition;
+  // 1 for the first write, one more for each later write of the partition.
+  int64_t version = 0;
+  std::string body;
+  // The message that wrote it, why ("put", "merge", "contribution"), and who (a client identity).
+  std::string header_id;
+  std::string cause;
+  std::string author;
+  int64_t updated_at_ms = 0;
+};
+
+// A plan written with a message (AcceptedMessage::plan): the partition's plan becomes `body` at
+// version `expected_version + 1`, only when the version held is `expected_version` (0: none held);
+// otherwise nothing of the message is written and Accept answers kPlanMoved.
+struct PlanWrite {
+  int64_t expected_version = 0;
+  std::string body;
+  std::string cause;
+  std::string author;
+};
+
+// One entry of the care plans' change feed: every plan write, in commit order.
+struct PlanChange {
+  // Increases in commit order, never reused: the watch stream's resumable cursor.
+  int64_t sequence = 0;
+  std::string partition;
+  int64_t version = 0;
+  std::string header_id;
+  std::string cause;
+  std::string author;
+  int64_t at_ms = 0;
+  // The plan at that version.
+  std::string body;
+};
+
 // One message the engine accepted, with everything its processing produced, written in one
 // transaction: the message and its response (for duplicates), the patient's views it replaces,
 // and one outbox entry per destination.
@@ -62,6 +100,12 @@ struct AcceptedMessage {
   std::vector<std::string> destinations;
   // Views of the partition this message replaces (kinds unique).
   std::vector<View> views;
+  // The partition's care plan this message writes, if any (the plan's version check decides
+  // whether anything of the message is written).
+  std::optional<PlanWrite> plan;
+  // The content classes the payload reveals (care-plan ContentClass codes, comma-separated, e.g.
+  // "clinical,care-organisation"), copied to every outbox entry for consent at delivery.
+  std::string content;
   // Milliseconds since the Unix epoch; the caller's clock (tests pass their own).
   int64_t accepted_at_ms = 0;
 };
@@ -80,6 +124,10 @@ enum class AcceptOutcome {
   // The same Bundle.id with a new MessageHeader.id (Bundle.id values are never reused): nothing
   // written; `response` is empty.
   kBundleIdReused,
+  // The message writes a plan (AcceptedMessage::plan) whose expected_version is not the version
+  // held: nothing written; `plan_version` is the version held (0: none). The caller re-reads the
+  // plan and tries again.
+  kPlanMoved,
 };
 
 struct AcceptResult {
@@ -87,6 +135,10 @@ struct AcceptResult {
   // The store's id of the message (new or original), and the response to send.
   int64_t message_id = 0;
   std::string response;
+  // kAccepted with a plan: the version written and its change's sequence. kPlanMoved: the version
+  // held.
+  int64_t plan_version = 0;
+  int64_t plan_sequence = 0;
 };
 
 // An outbox entry as a destination receives it.
@@ -104,9 +156,12 @@ struct Delivery {
   int attempts = 0;
   int64_t accepted_at_ms = 0;
   std::string header_id;  // the message's MessageHeader.id
+  std::string content;    // AcceptedMessage::content
 };
 
-enum class DeliveryState { kPending, kAcknowledged, kDeadLetter };
+// kWithheld: never to be delivered, because the person's consent does not let the destination see
+// it (Withhold); final, like kAcknowledged, and it releases the partition's later entries.
+enum class DeliveryState { kPending, kAcknowledged, kDeadLetter, kWithheld };
 
 struct DeadLetter {
   Delivery delivery;
@@ -182,8 +237,69 @@ class MessageStore {
   virtual absl::StatusOr<std::vector<QueueStats>> Stats() = 0;
 
   // Forgets the duplicate-detection records of messages accepted before `cutoff_ms` whose every
-  // outbox entry is acknowledged (the retention period); returns how many were removed.
+  // outbox entry is acknowledged or withheld (the retention period), and the plan versions and
+  // plan changes older than `cutoff_ms` except each partition's latest; returns how many messages
+  // were removed. The audit trail is never purged.
   virtual absl::StatusOr<int64_t> Purge(int64_t cutoff_ms) = 0;
+
+  // The destination may not see `sequence` (the person's consent): it becomes kWithheld with
+  // `reason`, and is never handed out again. Idempotent; NOT_FOUND for an unknown sequence;
+  // FAILED_PRECONDITION when the entry is already acknowledged or a dead letter.
+  virtual absl::Status Withhold(const std::string& destination, int64_t sequence,
+                                const std::string& reason, int64_t now_ms) = 0;
+
+  // The partition's latest plan; nullopt when none was written.
+  virtual absl::StatusOr<std::optional<StoredPlan>> Plan(const std::string& partition) = 0;
+  // The partition's plan at `version`; nullopt when unknown (never written, or purged).
+  virtual absl::StatusOr<std::optional<StoredPlan>> PlanAt(const std::string& partition,
+                                                           int64_t version) = 0;
+  // Up to `limit` plan changes after `after_sequence`, in sequence order.
+  virtual absl::StatusOr<std::vector<PlanChange>> PlanChanges(int64_t after_sequence,
+                                                              int limit) = 0;
+  // The oldest sequence PlanChanges can still return (1 when nothing was purged; the next
+  // sequence when the feed is empty): a cursor below it - 1 has missed purged changes.
+  virtual absl::StatusOr<int64_t> FirstPlanChange() = 0;
+};
+
+// One access to the gateway (issue #9): who did what to which patient, and how it ended.
+struct AuditRecord {
+  // Assigned by the store, increasing in commit order (0 when appending).
+  int64_t sequence = 0;
+  int64_t at_ms = 0;
+  // The client identity (certificate subject CN, or "anonymous" without mutual TLS) and its role.
+  std::string client;
+  std::string role;
+  // What was done: the full RPC method ("/zorgbrug.v1.CarePlanSync/PutCarePlan"), or a delivery
+  // ("deliver:<destination>").
+  std::string action;
+  // The patient by keyed pseudonym; empty when the access concerned no patient.
+  std::string partition;
+  // "success", "denied", "withheld", "failed"; and the reason (a status message, never content).
+  std::string outcome;
+  std::string reason;
+  // The FHIR R4 AuditEvent as JSON.
+  std::string event_json;
+};
+
+struct AuditQuery {
+  // Empty: any.
+  std::string partition;
+  std::string client;
+  std::string outcome;
+  // Records with sequence > after_sequence and at_ms >= since_ms, oldest first, at most `limit`.
+  int64_t after_sequence = 0;
+  int64_t since_ms = 0;
+  int limit = 100;
+};
+
+// The audit trail, append-only. Thread-safe.
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+  // Appends `records` (their sequence is ignored) in one transaction, durable when it returns;
+  // concurrent callers are committed together.
+  virtual absl::Status AppendAudit(std::vector<AuditRecord> records) = 0;
+  virtual absl::StatusOr<std::vector<AuditRecord>> Audit(const AuditQuery& query) = 0;
 };
 
 }  // namespace zorgbrug::gateway::store

@@ -8,15 +8,22 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/store/sqlite_audit.h"
+#include "gateway/store/sqlite_connection.h"
+#include "gateway/store/sqlite_plans.h"
 
 namespace zorgbrug::gateway::store {
 namespace {
+
+using sqlite::Connection;
+using sqlite::SqliteError;
+using sqlite::Statement;
 
 // ---------------------------------------------------------------------------------------------
 // Schema. `PRAGMA user_version` is the number of migrations applied; kMigrations[v] takes a
@@ -29,6 +36,7 @@ constexpr int kApplicationId = 0x7a627267;
 constexpr int kPending = 0;
 constexpr int kAcknowledged = 1;
 constexpr int kDead = 2;
+constexpr int kWithheld = 3;
 
 constexpr const char* kMigrations[] = {
     // v1: messages (the payload stored once), the per-destination sequence counters, the outbox.
@@ -88,6 +96,58 @@ CREATE TABLE views (
   PRIMARY KEY (partition, kind)
 ) WITHOUT ROWID;
 )sql",
+    // v3 (issue #9): the content classes of each outbox entry and the withheld state (3, with
+    // `reason` and `withheld_at_ms`; in no partial index, so it holds nothing back); the care plans
+    // with their history and change feed (AUTOINCREMENT: a change's sequence is never reused, even
+    // after the latest is purged); the audit trail, never purged.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN content TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN withheld_at_ms INTEGER;
+CREATE TABLE plans (
+  partition TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  header_id TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  author TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE plan_versions (
+  partition TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  header_id TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  author TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  PRIMARY KEY (partition, version)
+);
+CREATE INDEX plan_versions_by_at ON plan_versions (at_ms);
+CREATE TABLE plan_changes (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  partition TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  header_id TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  author TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX plan_changes_by_partition ON plan_changes (partition, sequence);
+CREATE INDEX plan_changes_by_at ON plan_changes (at_ms);
+CREATE TABLE audit (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms INTEGER NOT NULL,
+  client TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  partition TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  event_json TEXT NOT NULL
+);
+CREATE INDEX audit_by_partition ON audit (partition, sequence);
+CREATE INDEX audit_by_client ON audit (client, sequence);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -119,12 +179,15 @@ constexpr char kNextSequence[] =
     " DO UPDATE SET last_sequence = last_sequence + 1 RETURNING last_sequence";
 constexpr char kLastSequence[] = "SELECT last_sequence FROM sequences WHERE destination = ?1";
 constexpr char kInsertOutbox[] =
-    "INSERT INTO outbox (destination, sequence, message_id, partition, state, attempts,"
-    " next_attempt_ms) VALUES (?1, ?2, ?3, ?4, 0, 0, 0)";
+    "INSERT INTO outbox (destination, sequence, message_id, partition, content, state, attempts,"
+    " next_attempt_ms) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0)";
 constexpr char kEntryState[] =
     "SELECT state, attempts FROM outbox WHERE destination = ?1 AND sequence = ?2";
 constexpr char kAcknowledge[] =
     "UPDATE outbox SET state = 1, reason = NULL, dead_since_ms = NULL"
+    " WHERE destination = ?1 AND sequence = ?2";
+constexpr char kWithhold[] =
+    "UPDATE outbox SET state = 3, reason = ?3, withheld_at_ms = ?4"
     " WHERE destination = ?1 AND sequence = ?2";
 constexpr char kRetryLater[] =
     "UPDATE outbox SET attempts = ?3, next_attempt_ms = ?4, reason = ?5"
@@ -139,7 +202,7 @@ constexpr char kReplay[] =
 // of each partition: the NOT EXISTS is one probe of outbox_pending_by_partition per entry.
 constexpr char kDeliverable[] =
     "SELECT o.sequence, o.partition, o.message_id, o.attempts, m.event, m.payload,"
-    " m.accepted_at_ms, m.header_id FROM outbox AS o INDEXED BY outbox_pending"
+    " m.accepted_at_ms, m.header_id, o.content FROM outbox AS o INDEXED BY outbox_pending"
     " JOIN messages AS m ON m.id = o.message_id"
     " WHERE o.destination = ?1 AND o.state = 0 AND o.sequence > ?2 AND o.next_attempt_ms <= ?3"
     " AND NOT EXISTS (SELECT 1 FROM outbox AS e INDEXED BY outbox_pending_by_partition"
@@ -148,7 +211,7 @@ constexpr char kDeliverable[] =
     " ORDER BY o.sequence LIMIT ?4";
 constexpr char kDeadLetters[] =
     "SELECT o.sequence, o.partition, o.message_id, o.attempts, m.event, m.payload,"
-    " m.accepted_at_ms, m.header_id, o.reason, o.dead_since_ms FROM outbox AS o"
+    " m.accepted_at_ms, m.header_id, o.content, o.reason, o.dead_since_ms FROM outbox AS o"
     " INDEXED BY outbox_dead"
     " JOIN messages AS m ON m.id = o.message_id WHERE o.destination = ?1 AND o.state = 2"
     " ORDER BY o.sequence";
@@ -165,178 +228,13 @@ constexpr char kStats[] =
     " FROM sequences AS s"
     " WHERE EXISTS (SELECT 1 FROM outbox AS o WHERE o.destination = s.destination)"
     " ORDER BY s.destination";
-// One chunk of Purge; the outbox rows go with their message (ON DELETE CASCADE).
+// One chunk of Purge: messages whose entries are all final (acknowledged or withheld); the outbox
+// rows go with their message (ON DELETE CASCADE).
 constexpr char kPurgeChunk[] =
     "DELETE FROM messages WHERE id IN (SELECT m.id FROM messages AS m"
     " WHERE m.accepted_at_ms < ?1 AND NOT EXISTS (SELECT 1 FROM outbox AS o"
-    " WHERE o.message_id = m.id AND o.state != 1) LIMIT ?2)";
+    " WHERE o.message_id = m.id AND o.state NOT IN (1, 3)) LIMIT ?2)";
 constexpr int kPurgeChunkSize = 1000;
-
-// ---------------------------------------------------------------------------------------------
-// The sqlite3 C API behind two small RAII types.
-
-// What a retry may cure is UNAVAILABLE; damage is DATA_LOSS; anything else is a fault of ours.
-absl::Status SqliteError(int code, sqlite3* db, std::string_view what) {
-  std::string message = absl::StrCat("message store: ", std::string(what), ": ",
-                                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
-  switch (code & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_NOMEM:
-    case SQLITE_PROTOCOL:
-      return absl::UnavailableError(message);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return absl::DataLossError(message);
-    default:
-      return absl::InternalError(message);
-  }
-}
-
-// A cached prepared statement while it is used: parameters are bound in order, and the
-// statement is reset and unbound when this goes out of scope (bound strings are not copied and
-// must outlive it). An error of preparation surfaces at the first Step().
-class Statement {
- public:
-  Statement(sqlite3_stmt* stmt, sqlite3* db, absl::Status status)
-      : stmt_(stmt), db_(db), status_(std::move(status)) {}
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() {
-    if (stmt_ == nullptr) return;
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
-  Statement& Bind(int64_t value) {
-    Check(stmt_ == nullptr ? SQLITE_OK : sqlite3_bind_int64(stmt_, next_++, value));
-    return *this;
-  }
-  Statement& BindText(const std::string& value) {
-    Check(stmt_ == nullptr ? SQLITE_OK
-                           : sqlite3_bind_text(stmt_, next_++, value.data(),
-                                               static_cast<int>(value.size()), SQLITE_STATIC));
-    return *this;
-  }
-  Statement& BindBlob(const std::string& value) {
-    Check(stmt_ == nullptr ? SQLITE_OK
-                           : sqlite3_bind_blob(stmt_, next_++, value.data(),
-                                               static_cast<int>(value.size()), SQLITE_STATIC));
-    return *this;
-  }
-
-  // True when a row is ready, false when the statement is done.
-  absl::StatusOr<bool> Step() {
-    if (!status_.ok()) return status_;
-    const int code = sqlite3_step(stmt_);
-    if (code == SQLITE_ROW) return true;
-    if (code == SQLITE_DONE) return false;
-    return SqliteError(code, db_, sqlite3_sql(stmt_));
-  }
-  // Steps to the end, for statements whose rows do not matter.
-  absl::Status Run() {
-    for (;;) {
-      absl::StatusOr<bool> row = Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-    }
-  }
-
-  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-  // TEXT and BLOB columns alike, byte for byte.
-  std::string Bytes(int column) const {
-    const void* data = sqlite3_column_blob(stmt_, column);
-    const int size = sqlite3_column_bytes(stmt_, column);
-    return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
-  }
-
- private:
-  void Check(int code) {
-    if (code != SQLITE_OK && status_.ok()) status_ = SqliteError(code, db_, "bind");
-  }
-
-  sqlite3_stmt* stmt_;
-  sqlite3* db_;
-  absl::Status status_;
-  int next_ = 1;
-};
-
-// One connection and its prepared statements. Used by one thread at a time.
-class Connection {
- public:
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, int flags,
-                                                          int busy_timeout_ms) {
-    sqlite3* db = nullptr;
-    const int code = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-    std::unique_ptr<Connection> connection(new Connection(db));  // closes `db` on failure too
-    if (code != SQLITE_OK) return SqliteError(code, db, absl::StrCat("cannot open ", path));
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, busy_timeout_ms);
-    return connection;
-  }
-  ~Connection() {
-    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  sqlite3* db() const { return db_; }
-
-  // `sql` must be a string with static storage (a constant above): it is the cache key.
-  Statement Prepare(const char* sql) {
-    auto it = statements_.find(sql);
-    if (it != statements_.end()) return Statement(it->second, db_, absl::OkStatus());
-    sqlite3_stmt* stmt = nullptr;
-    const int code = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (code != SQLITE_OK) return Statement(nullptr, db_, SqliteError(code, db_, sql));
-    statements_.emplace(sql, stmt);
-    return Statement(stmt, db_, absl::OkStatus());
-  }
-
-  // Runs statements whose results do not matter (pragmas, the schema); not cached.
-  absl::Status Exec(const std::string& sql) {
-    const int code = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
-    return code == SQLITE_OK ? absl::OkStatus() : SqliteError(code, db_, sql);
-  }
-
-  // The first column of the first row of `sql` as an integer or text.
-  absl::StatusOr<int64_t> QueryInt(const std::string& sql) {
-    return QueryOne<int64_t>(sql, [](sqlite3_stmt* s) { return sqlite3_column_int64(s, 0); });
-  }
-  absl::StatusOr<std::string> QueryText(const std::string& sql) {
-    return QueryOne<std::string>(sql, [](sqlite3_stmt* s) {
-      const unsigned char* text = sqlite3_column_text(s, 0);
-      return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
-    });
-  }
-
- private:
-  explicit Connection(sqlite3* db) : db_(db) {}
-
-  template <typename T, typename Read>
-  absl::StatusOr<T> QueryOne(const std::string& sql, Read read) {
-    sqlite3_stmt* stmt = nullptr;
-    int code = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
-    if (code != SQLITE_OK) return SqliteError(code, db_, sql);
-    code = sqlite3_step(stmt);
-    absl::StatusOr<T> result =
-        code == SQLITE_ROW ? absl::StatusOr<T>(read(stmt))
-        : code == SQLITE_DONE
-            ? absl::StatusOr<T>(absl::InternalError(absl::StrCat(sql, ": no row")))
-            : absl::StatusOr<T>(SqliteError(code, db_, sql));
-    sqlite3_finalize(stmt);
-    return result;
-  }
-
-  sqlite3* db_;
-  std::unordered_map<const char*, sqlite3_stmt*> statements_;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Opening: the pragmas of the write connection and the schema.
@@ -448,6 +346,7 @@ absl::Status InsertOutbox(Connection& db, const AcceptedMessage& message, int64_
     if (!sequence.ok()) return sequence.status();
     Statement insert = db.Prepare(kInsertOutbox);
     insert.BindText(destination).Bind(*sequence).Bind(message_id).BindText(message.partition);
+    insert.BindText(message.content);
     absl::Status status = insert.Run();
     if (!status.ok()) return status;
   }
@@ -498,8 +397,9 @@ absl::Status UpsertViews(Connection& db, const AcceptedMessage& message) {
   return absl::OkStatus();
 }
 
-// The duplicate check sees the rows this transaction inserted before, so two identical messages
-// in one batch give one kAccepted and one kDuplicate.
+// The duplicate check, then the plan's version check, see the rows this transaction wrote before:
+// two identical messages in one batch give one kAccepted and one kDuplicate, two plan writes of
+// one partition expecting the same version one kAccepted and one kPlanMoved.
 absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, AcceptResult& result) {
   absl::StatusOr<std::optional<AcceptResult>> seen =
       LookUp(db, message.bundle_id, message.header_id, message.content_hash);
@@ -507,6 +407,15 @@ absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, Accep
   if (seen->has_value()) {
     result = **std::move(seen);
     return absl::OkStatus();
+  }
+  if (message.plan.has_value()) {
+    absl::StatusOr<int64_t> held = sqlite::PlanVersionHeld(db, message.partition);
+    if (!held.ok()) return held.status();
+    if (*held != message.plan->expected_version) {
+      result.outcome = AcceptOutcome::kPlanMoved;
+      result.plan_version = *held;
+      return absl::OkStatus();
+    }
   }
   Statement insert = db.Prepare(kInsertMessage);
   insert.BindText(message.bundle_id).BindText(message.header_id).BindText(message.content_hash);
@@ -519,7 +428,8 @@ absl::Status InsertMessage(Connection& db, const AcceptedMessage& message, Accep
   result.message_id = sqlite3_last_insert_rowid(db.db());
   result.response = message.response;
   if (status = UpsertViews(db, message); !status.ok()) return status;
-  return InsertOutbox(db, message, result.message_id);
+  if (status = InsertOutbox(db, message, result.message_id); !status.ok()) return status;
+  return message.plan.has_value() ? sqlite::WritePlan(db, message, result) : absl::OkStatus();
 }
 
 struct EntryState {
@@ -568,7 +478,8 @@ absl::Status AcknowledgeEntry(Connection& db, const std::string& destination, in
   absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
   if (!entry.ok()) return entry.status();
   if (!entry->has_value()) return MissingEntry(db, destination, sequence, outcome);
-  if ((*entry)->state == kAcknowledged) return absl::OkStatus();
+  // Withheld is final: the destination acknowledging what it was handed before changes nothing.
+  if ((*entry)->state == kAcknowledged || (*entry)->state == kWithheld) return absl::OkStatus();
   // A dead letter the destination confirms after all was delivered: it leaves the dead letters.
   Statement acknowledge = db.Prepare(kAcknowledge);
   acknowledge.BindText(destination).Bind(sequence);
@@ -588,9 +499,11 @@ absl::Status FailEntry(Connection& db, const RetryPolicy& policy, const std::str
   absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
   if (!entry.ok()) return entry.status();
   if (!entry->has_value()) return MissingEntry(db, destination, sequence, outcome);
-  // Acknowledged (the acknowledgement won the race) or already dead: nothing to retry.
+  // Acknowledged (the acknowledgement won the race), already dead or withheld: nothing to retry.
   if ((*entry)->state != kPending) {
-    state = (*entry)->state == kDead ? DeliveryState::kDeadLetter : DeliveryState::kAcknowledged;
+    state = (*entry)->state == kDead       ? DeliveryState::kDeadLetter
+            : (*entry)->state == kWithheld ? DeliveryState::kWithheld
+                                           : DeliveryState::kAcknowledged;
     return absl::OkStatus();
   }
   const int attempts = (*entry)->attempts + 1;
@@ -625,10 +538,39 @@ absl::Status ReplayEntry(Connection& db, const std::string& destination, int64_t
   return replay.Run();
 }
 
+// A pending entry becomes withheld; withheld already is fine. Acknowledged or dead is
+// FAILED_PRECONDITION, and so is an entry purged (it was acknowledged or withheld, which the store
+// no longer knows).
+absl::Status WithholdEntry(Connection& db, const std::string& destination, int64_t sequence,
+                           const std::string& reason, int64_t now_ms, absl::Status& outcome) {
+  absl::StatusOr<std::optional<EntryState>> entry = FindEntry(db, destination, sequence);
+  if (!entry.ok()) return entry.status();
+  if (!entry->has_value()) {
+    absl::StatusOr<bool> sent = WasSent(db, destination, sequence);
+    if (!sent.ok()) return sent.status();
+    outcome = !*sent ? NotSent(destination, sequence)
+                     : absl::FailedPreconditionError(
+                           absl::StrCat("message store: sequence ", sequence, " of ", destination,
+                                        " was purged (acknowledged or withheld)"));
+    return absl::OkStatus();
+  }
+  const int state = (*entry)->state;
+  if (state == kWithheld) return absl::OkStatus();
+  if (state != kPending) {
+    outcome = absl::FailedPreconditionError(
+        absl::StrCat("message store: sequence ", sequence, " of ", destination, " is ",
+                     state == kDead ? "a dead letter" : "acknowledged"));
+    return absl::OkStatus();
+  }
+  Statement withhold = db.Prepare(kWithhold);
+  withhold.BindText(destination).Bind(sequence).BindText(reason).Bind(now_ms);
+  return withhold.Run();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reads.
 
-// Columns 0-6 of kDeliverable and kDeadLetters.
+// Columns 0-8 of kDeliverable and kDeadLetters.
 Delivery ReadDelivery(const Statement& row, const std::string& destination) {
   Delivery delivery;
   delivery.sequence = row.Int(0);
@@ -640,6 +582,7 @@ Delivery ReadDelivery(const Statement& row, const std::string& destination) {
   delivery.payload = row.Bytes(5);
   delivery.accepted_at_ms = row.Int(6);
   delivery.header_id = row.Bytes(7);
+  delivery.content = row.Bytes(8);
   return delivery;
 }
 
@@ -667,7 +610,7 @@ absl::StatusOr<std::vector<DeadLetter>> QueryDeadLetters(Connection& db,
     absl::StatusOr<bool> row = query.Step();
     if (!row.ok()) return row.status();
     if (!*row) return dead;
-    dead.push_back(DeadLetter{ReadDelivery(query, destination), query.Bytes(8), query.Int(9)});
+    dead.push_back(DeadLetter{ReadDelivery(query, destination), query.Bytes(9), query.Int(10)});
   }
 }
 
@@ -799,18 +742,63 @@ class SqliteStoreImpl final : public SqliteStore {
   absl::StatusOr<int64_t> Purge(int64_t cutoff_ms) override {
     int64_t removed = 0;
     for (;;) {
-      int64_t chunk = 0;
+      int64_t messages = 0;
+      int64_t plan_rows = 0;
       absl::Status status = Write([&](Connection& db) {
         Statement purge = db.Prepare(kPurgeChunk);
         purge.Bind(cutoff_ms).Bind(kPurgeChunkSize);
         absl::Status done = purge.Run();
-        if (done.ok()) chunk = sqlite3_changes(db.db());
-        return done;
+        if (!done.ok()) return done;
+        messages = sqlite3_changes(db.db());
+        absl::StatusOr<int64_t> history = sqlite::PurgePlanHistory(db, cutoff_ms, kPurgeChunkSize);
+        if (!history.ok()) return history.status();
+        plan_rows = *history;
+        return absl::OkStatus();
       });
       if (!status.ok()) return status;
-      removed += chunk;
-      if (chunk < kPurgeChunkSize) return removed;
+      removed += messages;
+      if (messages < kPurgeChunkSize && plan_rows < kPurgeChunkSize) return removed;
     }
+  }
+
+  absl::Status Withhold(const std::string& destination, int64_t sequence, const std::string& reason,
+                        int64_t now_ms) override {
+    absl::Status outcome;
+    absl::Status status = Write([&](Connection& db) {
+      return WithholdEntry(db, destination, sequence, reason, now_ms, outcome);
+    });
+    return status.ok() ? outcome : status;
+  }
+
+  absl::StatusOr<std::optional<StoredPlan>> Plan(const std::string& partition) override {
+    return Read<std::optional<StoredPlan>>(
+        [&](Connection& db) { return sqlite::QueryPlan(db, partition); });
+  }
+
+  absl::StatusOr<std::optional<StoredPlan>> PlanAt(const std::string& partition,
+                                                   int64_t version) override {
+    return Read<std::optional<StoredPlan>>(
+        [&](Connection& db) { return sqlite::QueryPlanAt(db, partition, version); });
+  }
+
+  absl::StatusOr<std::vector<PlanChange>> PlanChanges(int64_t after_sequence, int limit) override {
+    if (limit <= 0) return std::vector<PlanChange>();
+    return Read<std::vector<PlanChange>>(
+        [&](Connection& db) { return sqlite::QueryPlanChanges(db, after_sequence, limit); });
+  }
+
+  absl::StatusOr<int64_t> FirstPlanChange() override {
+    return Read<int64_t>([](Connection& db) { return sqlite::QueryFirstPlanChange(db); });
+  }
+
+  absl::Status AppendAudit(std::vector<AuditRecord> records) override {
+    if (records.empty()) return absl::OkStatus();
+    return Write([&](Connection& db) { return sqlite::InsertAudit(db, records); });
+  }
+
+  absl::StatusOr<std::vector<AuditRecord>> Audit(const AuditQuery& query) override {
+    return Read<std::vector<AuditRecord>>(
+        [&](Connection& db) { return sqlite::QueryAudit(db, query); });
   }
 
  private:

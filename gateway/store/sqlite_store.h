@@ -77,7 +77,7 @@ struct WriterStats {
   int64_t in_batch = 0;
 };
 
-class SqliteStore : public MessageStore {
+class SqliteStore : public MessageStore, public AuditStore {
  public:
   // What the store runs with: the options it was opened with, as the database confirmed them.
   virtual const SqliteOptions& options() const = 0;
