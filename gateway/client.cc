@@ -16,6 +16,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const ClientOptions& options) {
   } else {
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = options.ca_cert_pem;
+    ssl.pem_cert_chain = options.client_cert_pem;
+    ssl.pem_private_key = options.client_key_pem;
     credentials = grpc::SslCredentials(ssl);
   }
   grpc::ChannelArguments arguments;

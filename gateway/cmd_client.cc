@@ -47,6 +47,17 @@ std::shared_ptr<grpc::Channel> ConnectOrPrint(const GatewayConnection& connectio
       return nullptr;
     }
     client.ca_cert_pem = *std::move(pem);
+    if (!connection.client_cert_file.empty()) {
+      absl::StatusOr<std::string> cert = ReadFileToString(connection.client_cert_file, 1 << 20);
+      absl::StatusOr<std::string> key = ReadFileToString(connection.client_key_file, 1 << 20);
+      if (!cert.ok() || !key.ok()) {
+        err << "zorgbrug: client certificate: "
+            << (cert.ok() ? key.status() : cert.status()).message() << "\n";
+        return nullptr;
+      }
+      client.client_cert_pem = *std::move(cert);
+      client.client_key_pem = *std::move(key);
+    }
   }
   return MakeChannel(client);
 }

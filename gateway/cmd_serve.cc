@@ -113,6 +113,7 @@ void PrintHowToCall(const GatewayServer& server, const ServeCommand& command,
     out << " --plaintext";
   } else {
     out << " --ca-cert " << (tls.ca_cert_file.empty() ? "<CA of --tls-cert>" : tls.ca_cert_file);
+    if (!command.client_ca_file.empty()) out << " --client-cert CERT.pem --client-key KEY.pem";
   }
   out << " FILE.json" << std::endl;
 }
@@ -138,6 +139,12 @@ int RunServe(const ServeCommand& command, std::ostream& out, std::ostream& err) 
   ServerOptions options;
   options.listen_address = command.listen;
   options.tls = tls.material;
+  // Operator files are re-read for rotation; the development material is not.
+  options.tls_cert_file = command.tls_cert_file;
+  options.tls_key_file = command.tls_key_file;
+  options.tls_refresh_seconds = command.tls_refresh_seconds;
+  options.client_ca_file = command.client_ca_file;
+  options.policy_file = command.policy_file;
   options.plaintext = command.plaintext_for_tests;
   options.max_message_bytes = command.max_message_bytes;
   if (absl::Status s = ConfigureMessaging(command, options.messaging); !s.ok()) {
@@ -149,6 +156,11 @@ int RunServe(const ServeCommand& command, std::ostream& out, std::ostream& err) 
     err << "zorgbrug: " << server.status().message() << "\n";
     return server.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage
                                                                         : kExitUnavailable;
+  }
+  if (!command.plaintext_for_tests && command.client_ca_file.empty()) {
+    spdlog::warn(
+        "no --client-ca/--policy: clients are not authenticated and every caller may call every "
+        "RPC (development only; production runs mutual TLS with roles, deploy/README.md)");
   }
   PrintHowToCall(**server, command, tls, out);
 

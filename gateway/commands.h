@@ -52,6 +52,9 @@ int RunCallValidate(const CallValidateCommand& command, std::ostream& out, std::
 struct GatewayConnection {
   std::string target = "localhost:8443";
   std::string ca_cert_file;  // empty: <state_dir>/tls/ca.crt
+  // Mutual TLS: this client's certificate and key (PEM files); empty: none presented.
+  std::string client_cert_file;
+  std::string client_key_file;
   std::filesystem::path state_dir = DefaultStateDir();
   bool plaintext = false;
   double timeout_seconds = 30;  // deadline of each unary call
@@ -124,11 +127,33 @@ int RunDeadLetters(const DeadLettersCommand& command, std::ostream& out, std::os
 // `zorgbrug queues`: pending entries and dead letters per destination.
 int RunQueues(const GatewayConnection& connection, std::ostream& out, std::ostream& err);
 
+struct AuditCommand {
+  // The patient: her pseudonym, or her key with its namespace URI (both). Empty: every access.
+  std::string pseudonym;
+  std::string patient_key_system_base;
+  std::string patient_key;
+  std::string client;   // only this client's accesses
+  std::string outcome;  // success, denied, withheld or failed
+  std::string since;    // RFC 3339 date-time with a zone, or a date (midnight UTC)
+  int limit = 100;      // at most this many records (paged 1000 at a time)
+  bool json = false;    // each AuditEvent as one line of JSON
+  GatewayConnection connection;
+};
+
+// `zorgbrug audit`: the audit trail, oldest first, one line per record (time, sequence, client,
+// role, action, patient pseudonym, outcome: reason). Exit kExitValid, kExitUsage for bad flags,
+// kExitInvalid when the gateway refused the filters, kExitUnavailable as above.
+int RunAudit(const AuditCommand& command, std::ostream& out, std::ostream& err);
+
 struct ServeCommand {
   std::string listen = "127.0.0.1:8443";
   std::filesystem::path state_dir = DefaultStateDir();
   std::string tls_cert_file;  // with tls_key_file: operator-provided TLS; else dev TLS in state_dir
   std::string tls_key_file;
+  // Mutual TLS with roles: the client CA bundle and the access policy (both or neither).
+  std::string client_ca_file;
+  std::string policy_file;
+  unsigned tls_refresh_seconds = 60;
   bool plaintext_for_tests = false;
   size_t max_message_bytes = kDefaultMaxMessageBytes;
   double drain_seconds = 10;

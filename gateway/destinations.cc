@@ -182,7 +182,11 @@ void DestinationService::Shutdown() {
   signal_->Wake();
 }
 
-grpc::Status DestinationService::CheckDestination(const std::string& name) const {
+grpc::Status DestinationService::CheckDestination(const grpc::ServerContext& context,
+                                                  const std::string& name) const {
+  if (options_.authorize) {
+    if (grpc::Status allowed = options_.authorize(context, name); !allowed.ok()) return allowed;
+  }
   if (name.empty()) return InvalidArgument("destination is required");
   for (const DestinationConfig& destination : destinations_) {
     if (destination.name == name) return grpc::Status::OK;
@@ -241,7 +245,7 @@ grpc::Status DestinationService::Subscribe(grpc::ServerContext* context,
                                            const v1::SubscribeRequest* request,
                                            grpc::ServerWriter<v1::Delivery>* writer) {
   const std::string& destination = request->destination();
-  grpc::Status status = CheckDestination(destination);
+  grpc::Status status = CheckDestination(*context, destination);
   if (!status.ok()) return status;
   if (request->max_in_flight() < 0 || request->max_in_flight() > kMaxInFlight) {
     return InvalidArgument(absl::StrCat("max_in_flight must be 0..", kMaxInFlight,
@@ -280,7 +284,7 @@ grpc::Status DestinationService::Stream(grpc::ServerContext& context, const Stre
     }
     if (context.IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
     grpc::Status status = ExpireUnacknowledged(limits, subscription);
-    if (status.ok()) status = SendDeliverable(limits, subscription, writer);
+    if (status.ok()) status = SendDeliverable(context, limits, subscription, writer);
     if (!status.ok()) return status;
     signal_->WaitFor(generation, options_.poll_interval,
                      [&subscription, changes] { return subscription.changes.load() != changes; });
@@ -317,7 +321,8 @@ grpc::Status DestinationService::ExpireUnacknowledged(const StreamLimits& limits
   return grpc::Status::OK;
 }
 
-grpc::Status DestinationService::SendDeliverable(const StreamLimits& limits,
+grpc::Status DestinationService::SendDeliverable(grpc::ServerContext& context,
+                                                 const StreamLimits& limits,
                                                  Subscription& subscription,
                                                  grpc::ServerWriter<v1::Delivery>& writer) {
   int free = 0;
@@ -336,6 +341,22 @@ grpc::Status DestinationService::SendDeliverable(const StreamLimits& limits,
   if (!deliverable.ok()) return StoreStatus(deliverable.status(), destination, 0, "Subscribe");
   for (const store::Delivery& entry : *deliverable) {
     if (free == 0) break;
+    if (options_.consent) {
+      absl::StatusOr<std::optional<std::string>> refusal = options_.consent(entry);
+      if (!refusal.ok()) {
+        spdlog::warn("Subscribe {}: consent for sequence {} could not be decided, retried: {}",
+                     destination, entry.sequence, refusal.status().ToString());
+        continue;
+      }
+      if (refusal->has_value()) {
+        absl::Status withheld = store_->Withhold(destination, entry.sequence, **refusal, now);
+        if (!withheld.ok()) return StoreStatus(withheld, destination, entry.sequence, "Subscribe");
+        CountDelivery(destination, "withheld");
+        signal_->Notify();  // the partition's next entry is deliverable now
+        if (options_.on_delivery) options_.on_delivery(context, entry, "withheld", **refusal);
+        continue;
+      }
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (subscription.end) return grpc::Status::OK;  // the stream's loop returns it
@@ -350,6 +371,7 @@ grpc::Status DestinationService::SendDeliverable(const StreamLimits& limits,
       return grpc::Status(grpc::StatusCode::CANCELLED, "the consumer is gone");
     }
     CountDelivery(destination, "sent");
+    if (options_.on_delivery) options_.on_delivery(context, entry, "success", "");
     spdlog::debug("Subscribe {}: sent sequence {} (attempt {})", destination, entry.sequence,
                   entry.attempts + 1);
   }
@@ -360,11 +382,11 @@ void DestinationService::CountDelivery(const std::string& destination, std::stri
   if (options_.metrics != nullptr) options_.metrics->CountDelivery(destination, what);
 }
 
-grpc::Status DestinationService::Acknowledge(grpc::ServerContext*,
+grpc::Status DestinationService::Acknowledge(grpc::ServerContext* context,
                                              const v1::AcknowledgeRequest* request,
                                              v1::AcknowledgeResponse*) {
   const std::string& destination = request->destination();
-  grpc::Status status = CheckDestination(destination);
+  grpc::Status status = CheckDestination(*context, destination);
   if (!status.ok()) return status;
   if (request->sequences().empty()) return InvalidArgument("sequences is empty");
   // Acknowledging is idempotent: after a failure the caller resends the whole list.
@@ -384,10 +406,11 @@ grpc::Status DestinationService::Acknowledge(grpc::ServerContext*,
   return status;
 }
 
-grpc::Status DestinationService::Reject(grpc::ServerContext*, const v1::RejectRequest* request,
+grpc::Status DestinationService::Reject(grpc::ServerContext* context,
+                                        const v1::RejectRequest* request,
                                         v1::RejectResponse* response) {
   const std::string& destination = request->destination();
-  grpc::Status status = CheckDestination(destination);
+  grpc::Status status = CheckDestination(*context, destination);
   if (!status.ok()) return status;
   if (request->reason().empty()) return InvalidArgument("reason is required");
   const int64_t sequence = request->sequence();
@@ -403,11 +426,11 @@ grpc::Status DestinationService::Reject(grpc::ServerContext*, const v1::RejectRe
   return grpc::Status::OK;
 }
 
-grpc::Status DestinationService::ListDeadLetters(grpc::ServerContext*,
+grpc::Status DestinationService::ListDeadLetters(grpc::ServerContext* context,
                                                  const v1::ListDeadLettersRequest* request,
                                                  v1::ListDeadLettersResponse* response) {
   const std::string& destination = request->destination();
-  grpc::Status status = CheckDestination(destination);
+  grpc::Status status = CheckDestination(*context, destination);
   if (!status.ok()) return status;
   absl::StatusOr<std::vector<store::DeadLetter>> dead = store_->DeadLetters(destination);
   if (!dead.ok()) return StoreStatus(dead.status(), destination, 0, "ListDeadLetters");
@@ -420,11 +443,11 @@ grpc::Status DestinationService::ListDeadLetters(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status DestinationService::ReplayDeadLetter(grpc::ServerContext*,
+grpc::Status DestinationService::ReplayDeadLetter(grpc::ServerContext* context,
                                                   const v1::ReplayDeadLetterRequest* request,
                                                   v1::ReplayDeadLetterResponse*) {
   const std::string& destination = request->destination();
-  grpc::Status status = CheckDestination(destination);
+  grpc::Status status = CheckDestination(*context, destination);
   if (!status.ok()) return status;
   absl::Status replayed = store_->Replay(destination, request->sequence(), options_.now_ms());
   if (!replayed.ok()) {
@@ -436,7 +459,7 @@ grpc::Status DestinationService::ReplayDeadLetter(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status DestinationService::GetQueueStats(grpc::ServerContext*,
+grpc::Status DestinationService::GetQueueStats(grpc::ServerContext* context,
                                                const v1::GetQueueStatsRequest*,
                                                v1::GetQueueStatsResponse* response) {
   absl::StatusOr<std::vector<store::QueueStats>> stats = store_->Stats();

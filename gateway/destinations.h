@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,7 +23,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "gateway/store/message_store.h"
+#include "zorgbrug/v1/care_plan.pb.h"
 #include "zorgbrug/v1/messaging.grpc.pb.h"
 
 namespace zorgbrug::gateway {
@@ -36,6 +39,12 @@ struct DestinationConfig {
   std::string endpoint;
   // Event codes (message-event code system) routed to it; empty = every event.
   std::vector<std::string> events;
+  // Who reads what the destination receives, for the person's consent at delivery (consent.h):
+  // the kind of care-team member behind it (UNSPECIFIED: the platform that holds her plan, which
+  // consent does not restrict), and the team member keys that stand for it in care plans (a
+  // decision about one of them applies; empty: the destination's name).
+  v1::MemberKind member_kind = v1::MEMBER_KIND_UNSPECIFIED;
+  std::vector<std::string> member_keys;
 };
 
 // Whether `name` is a destination name: [a-z0-9-]{1,64}.
@@ -79,8 +88,21 @@ struct DestinationServiceOptions {
   // The longest wait between two store polls of a stream: how late it sees entries that became
   // due after a backoff, an expired ack deadline, or a consumer that went away.
   std::chrono::milliseconds poll_interval{200};
-  // Counts deliveries (sent, acknowledged, rejected, timed_out) per destination; may be null.
+  // Counts deliveries (sent, acknowledged, rejected, timed_out, withheld) per destination; may be
+  // null.
   Metrics* metrics = nullptr;
+  // Whether the caller of `context` may see `destination` (the access policy): OK, or the
+  // refusal (PERMISSION_DENIED) every RPC naming the destination answers. Empty: everyone may.
+  std::function<grpc::Status(const grpc::ServerContext& context, const std::string& destination)>
+      authorize;
+  // Why the person's consent keeps `entry` from its destination, or nullopt when it may go. A
+  // refused entry is withheld in the store (never sent, its partition released); an error (the
+  // store could not say) leaves it pending for the next poll. Empty: all go.
+  std::function<absl::StatusOr<std::optional<std::string>>(const store::Delivery& entry)> consent;
+  // Every entry sent ("success") or withheld ("withheld", with the reason), for the audit trail.
+  std::function<void(const grpc::ServerContext& context, const store::Delivery& entry,
+                     std::string_view outcome, std::string_view reason)>
+      on_delivery;
 };
 
 class DestinationService final : public v1::Destinations::Service {
@@ -124,7 +146,8 @@ class DestinationService final : public v1::Destinations::Service {
     int ack_timeout_seconds = 30;
   };
 
-  grpc::Status CheckDestination(const std::string& name) const;
+  // A configured destination the caller may see (options_.authorize), else the refusal.
+  grpc::Status CheckDestination(const grpc::ServerContext& context, const std::string& name) const;
   void CountDelivery(const std::string& destination, std::string_view what);
   grpc::Status Register(const std::string& destination, std::shared_ptr<Subscription>& added);
   void Unregister(const std::shared_ptr<Subscription>& subscription);
@@ -133,7 +156,8 @@ class DestinationService final : public v1::Destinations::Service {
   grpc::Status Stream(grpc::ServerContext& context, const StreamLimits& limits,
                       Subscription& subscription, grpc::ServerWriter<v1::Delivery>& writer);
   grpc::Status ExpireUnacknowledged(const StreamLimits& limits, Subscription& subscription);
-  grpc::Status SendDeliverable(const StreamLimits& limits, Subscription& subscription,
+  grpc::Status SendDeliverable(grpc::ServerContext& context, const StreamLimits& limits,
+                               Subscription& subscription,
                                grpc::ServerWriter<v1::Delivery>& writer);
 
   store::MessageStore* const store_;

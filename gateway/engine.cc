@@ -115,10 +115,13 @@ absl::StatusOr<AcceptResult> MessagingEngine::Commit(const Prepared& prepared,
   message.payload = prepared.payload;
   message.destinations = prepared.destinations;
   message.views = prepared.views;
+  message.plan = prepared.plan;
+  message.content = prepared.content;
   message.accepted_at_ms = prepared.accepted_at_ms;
   absl::StatusOr<AcceptResult> accepted = store_->Accept(message);
   if (accepted.ok() && accepted->outcome == AcceptOutcome::kAccepted) {
     if (!prepared.destinations.empty()) signal_->Notify();
+    if (prepared.plan) plan_signal_.Notify();
   }
   return accepted;
 }

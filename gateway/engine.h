@@ -28,6 +28,7 @@
 #include "gateway/messaging/message_bundle.h"
 #include "gateway/store/message_store.h"
 #include "gateway/translation.h"
+#include "zorgbrug/v1/care_plan_sync.pb.h"
 #include "zorgbrug/v1/messaging.pb.h"
 
 namespace zorgbrug::gateway {
@@ -53,6 +54,8 @@ struct EngineResult {
   TranslationResult<Response> result;
   // The response is the stored original of an earlier call (a duplicate).
   bool replayed = false;
+  // The patient the call concerned (keyed pseudonym), when the engine got that far: for the audit.
+  std::string partition;
 };
 
 class MessagingEngine {
@@ -66,9 +69,24 @@ class MessagingEngine {
       const v1::SubmitBibScreeningRequest& request);
   EngineResult<v1::SubmissionResponse> SubmitConsultation(
       const v1::SubmitConsultationRequest& request);
+  // `author`: the client identity that wrote (CallerOf), kept with the plan version it writes.
   EngineResult<v1::SubmissionResponse> SubmitCarePlanContribution(
-      const v1::SubmitCarePlanContributionRequest& request);
+      const v1::SubmitCarePlanContributionRequest& request, const std::string& author = "");
   EngineResult<v1::ProcessMessageResponse> ProcessMessage(const v1::ProcessMessageRequest& request);
+
+  // CarePlanSync.PutCarePlan (care_plan_sync.proto): a plan written with optimistic concurrency,
+  // three-way merged from an older version, as a care-plan-update message. A plan that moved
+  // between reading and committing is read again and the write decided again (up to
+  // kPlanAttempts times, then a transient issue).
+  EngineResult<v1::SubmissionResponse> PutCarePlan(const v1::PutCarePlanRequest& request,
+                                                   const std::string& author);
+
+  // CarePlanSync.GetCarePlan: NOT_FOUND when no plan is held, INVALID_ARGUMENT without the
+  // patient's key, the store's status when it fails.
+  absl::StatusOr<v1::GetCarePlanResponse> GetCarePlan(const v1::GetCarePlanRequest& request);
+
+  // Notified after every committed plan write (watch streams wait on it).
+  QueueSignal& plan_signal() { return plan_signal_; }
 
   // What the gateway holds for the patient: NOT_FOUND when nothing, INVALID_ARGUMENT without
   // the patient's key, the store's status when it fails.
@@ -85,21 +103,47 @@ class MessagingEngine {
 
   const EngineOptions& options() const { return options_; }
 
+  // How often a plan write is decided again because the plan moved before it committed.
+  static constexpr int kPlanAttempts = 8;
+
+  // The plan held for a partition, with the store's record of it; nullopt when none.
+  struct HeldPlanRecord {
+    v1::CarePlan plan;  // plan.version() == stored.version
+    store::StoredPlan stored;
+  };
+  absl::StatusOr<std::optional<HeldPlanRecord>> HeldPlan(const std::string& partition);
+
  private:
   struct Prepared;
   class InProgress;
   using Translate = std::function<TranslationResult<v1::SubmissionResponse>(Prepared&)>;
 
   // engine_submit.cc
+  // Submit is SubmitOnce with the partition in the result.
   EngineResult<v1::SubmissionResponse> Submit(const v1::SubmissionHeader& header,
                                               const google::protobuf::Message& request,
                                               const Translate& translate);
+  EngineResult<v1::SubmissionResponse> SubmitOnce(const v1::SubmissionHeader& header,
+                                                  const google::protobuf::Message& request,
+                                                  const Translate& translate);
   TranslationResult<v1::SubmissionResponse> Wrap(Prepared& prepared,
                                                  std::string_view translation_json,
                                                  std::vector<std::string> focus,
                                                  v1::SubmissionResponse response);
+
+  // engine_plan.cc
   TranslationResult<v1::SubmissionResponse> Contribute(
-      Prepared& prepared, const v1::SubmitCarePlanContributionRequest& request);
+      Prepared& prepared, const v1::SubmitCarePlanContributionRequest& request,
+      const std::string& author);
+  TranslationResult<v1::SubmissionResponse> WritePlan(Prepared& prepared,
+                                                      const v1::PutCarePlanRequest& request,
+                                                      const std::string& author);
+  // The plan `plan` as the message of `prepared` (views, content, destinations, payload).
+  TranslationResult<v1::SubmissionResponse> PlanMessage(Prepared& prepared, const std::string& base,
+                                                        const v1::CarePlan& plan,
+                                                        std::string_view sender,
+                                                        const std::set<std::string>& focus_tasks,
+                                                        v1::SubmissionResponse response);
 
   // engine_process.cc
   void MapBack(Prepared& prepared, const v1::ProcessMessageRequest& request,
@@ -115,7 +159,6 @@ class MessagingEngine {
   void Respond(const messaging::IncomingMessage& incoming, messaging::ResponseCode code,
                const std::vector<fhir::Issue>& issues, int64_t at_ms,
                v1::ProcessMessageResponse& response) const;
-  absl::StatusOr<std::optional<v1::CarePlan>> HeldPlan(const std::string& partition);
 
   // engine.cc
   std::vector<messaging::Endpoint> Endpoints(const std::vector<std::string>& names) const;
@@ -129,6 +172,7 @@ class MessagingEngine {
   Metrics* const metrics_;
   const EngineOptions options_;
 
+  QueueSignal plan_signal_;
   std::mutex in_progress_mu_;
   std::set<std::string> in_progress_;
 };

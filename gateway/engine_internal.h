@@ -31,6 +31,11 @@ struct MessagingEngine::Prepared {
   std::string payload;  // the message Bundle the destinations receive
   std::vector<std::string> destinations;
   std::vector<store::View> views;
+  // A care-plan write, and the content classes the payload reveals (consent at delivery).
+  std::optional<store::PlanWrite> plan;
+  std::string content;
+  // The submission changes nothing (PutCarePlan of the plan held): answered, not committed.
+  bool unchanged = false;
   int64_t accepted_at_ms = 0;
 };
 
@@ -65,8 +70,21 @@ TranslationResult<Response> Refused(fhir::Issue issue, Response response = Respo
   return FinishByTable(issues, std::move(response));
 }
 
+// The issues of an adapter's response, copied into a submission's response.
+template <typename Response>
+void CopyIssues(const Response& from, v1::SubmissionResponse& to) {
+  *to.mutable_issues() = from.issues();
+  *to.mutable_counts() = from.counts();
+  to.set_operation_outcome_json(from.operation_outcome_json());
+}
+
 // A view part for the store: `view` with the message it came from.
 std::string ViewBody(v1::PatientView view, const std::string& header_id);
+
+// The care-plan ContentClass codes `plan` reveals, comma-separated ("care-organisation",
+// "life-goals", "clinical"), for AcceptedMessage::content. Every other event reveals "clinical".
+std::string PlanContent(const v1::CarePlan& plan);
+inline constexpr std::string_view kClinicalContent = "clinical";
 
 // View kinds (store::View::kind), one per part of v1::PatientView.
 inline constexpr std::string_view kViewPatient = "patient";

@@ -162,7 +162,11 @@ EngineResult<v1::ProcessMessageResponse> MessagingEngine::ProcessMessage(
   std::vector<Issue> issues = sink.issues();
   v1::ProcessMessageResponse response;
   if (incoming.valid) MapBack(prepared, request, response, issues);
-  return Answer(incoming, prepared, std::move(issues), std::move(response));
+  std::string partition = prepared.partition;
+  EngineResult<v1::ProcessMessageResponse> result =
+      Answer(incoming, prepared, std::move(issues), std::move(response));
+  result.partition = std::move(partition);
+  return result;
 }
 
 void MessagingEngine::MapBack(Prepared& prepared, const v1::ProcessMessageRequest& request,
@@ -192,6 +196,9 @@ void MessagingEngine::MapBack(Prepared& prepared, const v1::ProcessMessageReques
     return;
   }
   prepared.partition = Pseudonym(request.local_key_system_base(), typed.patient_key);
+  prepared.content = typed.view.has_care_plan()
+                         ? engine_internal::PlanContent(typed.view.care_plan())
+                         : std::string(engine_internal::kClinicalContent);
   prepared.views.push_back({std::string(typed.kind),
                             engine_internal::ViewBody(std::move(typed.view), prepared.header_id)});
 }
@@ -298,21 +305,6 @@ absl::StatusOr<v1::PatientView> MessagingEngine::GetPatientView(
     merged.set_updated_at_ms(std::max(merged.updated_at_ms(), stored.updated_at_ms));
   }
   return merged;
-}
-
-absl::StatusOr<std::optional<v1::CarePlan>> MessagingEngine::HeldPlan(
-    const std::string& partition) {
-  absl::StatusOr<std::vector<store::StoredView>> views = store_->Views(partition);
-  if (!views.ok()) return views.status();
-  for (const store::StoredView& stored : *views) {
-    if (stored.kind != engine_internal::kViewCarePlan) continue;
-    v1::PatientView part;
-    if (!part.ParseFromString(stored.body)) {
-      return absl::InternalError("a stored care plan cannot be read");
-    }
-    return part.care_plan();
-  }
-  return std::nullopt;
 }
 
 }  // namespace zorgbrug::gateway

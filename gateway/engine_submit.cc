@@ -21,6 +21,7 @@
 namespace zorgbrug::gateway {
 namespace {
 
+using engine_internal::CopyIssues;
 using engine_internal::Refused;
 using fhir::Issue;
 using fhir::IssueType;
@@ -91,41 +92,23 @@ EngineResult<v1::SubmissionResponse> ReplaySubmission(const store::AcceptResult&
   return {{std::move(original), std::nullopt}, /*replayed=*/true};
 }
 
-template <typename Response>
-void CopyIssues(const Response& from, v1::SubmissionResponse& to) {
-  *to.mutable_issues() = from.issues();
-  *to.mutable_counts() = from.counts();
-  to.set_operation_outcome_json(from.operation_outcome_json());
-}
-
-// The fullUrls of the Tasks of `bundle_json` whose identifier value is one of `keys`.
-std::vector<std::string> TaskEntries(std::string_view bundle_json,
-                                     const std::set<std::string>& keys,
-                                     const fhir::json::ParseLimits& limits) {
-  std::vector<std::string> urls;
-  fhir::IssueCollector ignored;
-  std::optional<fhir::json::Document> bundle = fhir::json::Parse(bundle_json, limits, ignored);
-  if (!bundle) return urls;
-  const fhir::json::Value* entries = bundle->root().Find("entry");
-  if (entries == nullptr) return urls;
-  for (const fhir::json::Value& entry : entries->items()) {
-    const fhir::json::Value* resource = entry.Find("resource");
-    if (resource == nullptr || resource->FindString("resourceType") != "Task") continue;
-    const fhir::json::Value* identifiers = resource->Find("identifier");
-    if (identifiers == nullptr) continue;
-    for (const fhir::json::Value& identifier : identifiers->items()) {
-      if (keys.count(std::string(identifier.FindString("value"))) != 0) {
-        urls.emplace_back(entry.FindString("fullUrl"));
-        break;
-      }
-    }
-  }
-  return urls;
-}
-
 }  // namespace
 
 EngineResult<v1::SubmissionResponse> MessagingEngine::Submit(
+    const v1::SubmissionHeader& header, const google::protobuf::Message& request,
+    const Translate& translate) {
+  std::string partition;
+  EngineResult<v1::SubmissionResponse> result =
+      SubmitOnce(header, request, [&](Prepared& prepared) {
+        TranslationResult<v1::SubmissionResponse> translated = translate(prepared);
+        partition = prepared.partition;
+        return translated;
+      });
+  result.partition = std::move(partition);
+  return result;
+}
+
+EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitOnce(
     const v1::SubmissionHeader& header, const google::protobuf::Message& request,
     const Translate& translate) {
   std::vector<Issue> issues;
@@ -159,23 +142,42 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::Submit(
     return {Refused<v1::SubmissionResponse>(engine_internal::StoreIssue(seen.status()))};
   if (seen->has_value()) return ReplaySubmission(**seen);
 
-  TranslationResult<v1::SubmissionResponse> result = translate(prepared);
-  const std::string_view event = messaging::EventCode(prepared.event);
-  if (result.rejection) {
-    Count(event, "rejected");
+  // A care-plan write whose plan moved before it committed is decided again on the new plan.
+  const Prepared received = prepared;
+  for (int attempt = 1;; ++attempt) {
+    TranslationResult<v1::SubmissionResponse> result = translate(prepared);
+    const std::string_view event = messaging::EventCode(prepared.event);
+    if (result.rejection) {
+      Count(event, "rejected");
+      return {std::move(result)};
+    }
+    v1::SubmissionResponse& response = result.response;
+    if (prepared.unchanged) {
+      response.set_outcome(v1::SUBMISSION_OUTCOME_UNCHANGED);
+      Count(event, "unchanged");
+      return {std::move(result)};
+    }
+    response.set_outcome(v1::SUBMISSION_OUTCOME_ACCEPTED);
+    response.set_accepted_at_ms(prepared.accepted_at_ms);
+    if (header.return_fhir()) response.set_message_json(prepared.payload);
+    absl::StatusOr<store::AcceptResult> accepted = Commit(prepared, response.SerializeAsString());
+    if (!accepted.ok()) {
+      return {Refused<v1::SubmissionResponse>(engine_internal::StoreIssue(accepted.status()))};
+    }
+    if (accepted->outcome == AcceptOutcome::kPlanMoved) {
+      if (attempt < kPlanAttempts) {
+        prepared = received;
+        continue;
+      }
+      Count(event, "transient-error");
+      return {Refused<v1::SubmissionResponse>(
+          {Severity::kError, IssueType::kTransient, "submission",
+           "the care plan kept changing while this submission was applied: send it again"})};
+    }
+    if (accepted->outcome != AcceptOutcome::kAccepted) return ReplaySubmission(*accepted);
+    Count(event, "accepted");
     return {std::move(result)};
   }
-  v1::SubmissionResponse& response = result.response;
-  response.set_outcome(v1::SUBMISSION_OUTCOME_ACCEPTED);
-  response.set_accepted_at_ms(prepared.accepted_at_ms);
-  if (header.return_fhir()) response.set_message_json(prepared.payload);
-  absl::StatusOr<store::AcceptResult> accepted = Commit(prepared, response.SerializeAsString());
-  if (!accepted.ok()) {
-    return {Refused<v1::SubmissionResponse>(engine_internal::StoreIssue(accepted.status()))};
-  }
-  if (accepted->outcome != AcceptOutcome::kAccepted) return ReplaySubmission(*accepted);
-  Count(event, "accepted");
-  return {std::move(result)};
 }
 
 // Wraps the adapter's collection Bundle in the message of `prepared.event` and fills the parts of
@@ -237,6 +239,7 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitEpdRecord(
       return TranslationResult<v1::SubmissionResponse>{response, translated.rejection};
     const v1::ToFhirRequest& translation = request.translation();
     const v1::Patient& patient = translation.record().patients(0);  // CheckRecord requires one
+    prepared.content = engine_internal::kClinicalContent;
     prepared.partition = Pseudonym(translation.local_key_system_base(), patient.local_key());
     v1::PatientView view;
     *view.mutable_patient() = patient;
@@ -261,6 +264,7 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitBibScreening(
     const v1::BibScreening& screening = translation.screening();
     prepared.partition =
         Pseudonym(translation.local_key_system_base(), screening.patient_local_key());
+    prepared.content = engine_internal::kClinicalContent;
     *response.mutable_eligibility() = translated.response.eligibility();
     *response.mutable_contribution() = translated.response.contribution();
     v1::PatientView view;
@@ -290,6 +294,7 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitConsultation(
     const v1::ConsultationToFhirRequest& translation = request.translation();
     const v1::ConsultationRecord& record = translation.record();
     prepared.partition = Pseudonym(translation.local_key_system_base(), record.patient_local_key());
+    prepared.content = engine_internal::kClinicalContent;
     v1::PatientView view;
     *view.mutable_latest_consultation() = record;
     prepared.views.push_back({std::string(engine_internal::kViewConsultation),
@@ -300,80 +305,19 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitConsultation(
 }
 
 EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitCarePlanContribution(
-    const v1::SubmitCarePlanContributionRequest& request) {
+    const v1::SubmitCarePlanContributionRequest& request, const std::string& author) {
   return Submit(request.submission(), request, [&](Prepared& prepared) {
     prepared.event = MessageEvent::kCarePlanContribution;
-    return Contribute(prepared, request);
+    return Contribute(prepared, request, author);
   });
 }
 
-TranslationResult<v1::SubmissionResponse> MessagingEngine::Contribute(
-    Prepared& prepared, const v1::SubmitCarePlanContributionRequest& request) {
-  const std::string& base = request.local_key_system_base();
-  v1::ContributeRequest contribute = request.contribution();
-  std::string patient_key;
-  std::string source;
-  if (contribute.has_bib_screening()) {
-    patient_key = contribute.bib_screening().patient_local_key();
-    source = contribute.bib_screening().source();
-  } else if (contribute.has_consultation()) {
-    patient_key = contribute.consultation().patient_local_key();
-    source = "consultation/" + contribute.consultation().local_key();
-  }
-  if (base.empty() || patient_key.empty()) {
-    return Refused<v1::SubmissionResponse>(
-        {Severity::kError, IssueType::kRequired,
-         base.empty() ? "local_key_system_base" : "contribution.contribution",
-         base.empty() ? "the namespace URI of the sender's keys is required"
-                      : "a contribution (bib_screening or consultation) naming the patient is "
-                        "required"});
-  }
-  prepared.partition = Pseudonym(base, patient_key);
-  if (!contribute.has_plan()) {
-    absl::StatusOr<std::optional<v1::CarePlan>> held = HeldPlan(prepared.partition);
-    if (!held.ok())
-      return Refused<v1::SubmissionResponse>(engine_internal::StoreIssue(held.status()));
-    if (!held->has_value()) {
-      return Refused<v1::SubmissionResponse>(
-          {Severity::kError, IssueType::kBusinessRule, "contribution.plan",
-           "the gateway holds no care plan for this patient: send the plan with the "
-           "contribution, or let her platform send a care-plan-update first"});
-    }
-    *contribute.mutable_plan() = **held;
-  }
-  TranslationResult<v1::ContributeResponse> merged = CarePlanContribute(contribute);
-  v1::SubmissionResponse response;
-  *response.mutable_issues() = merged.response.issues();
-  *response.mutable_counts() = merged.response.counts();
-  if (merged.rejection) return {response, merged.rejection};
-  const v1::CarePlan& plan = merged.response.plan();
-  v1::CarePlanToFhirRequest to_fhir;
-  *to_fhir.mutable_plan() = plan;
-  to_fhir.set_local_key_system_base(base);
-  TranslationResult<v1::CarePlanToFhirResponse> translated = CarePlanToFhir(to_fhir, CallOptions());
-  if (translated.rejection) {
-    CopyIssues(translated.response, response);
-    return {response, translated.rejection};
-  }
-  std::set<std::string> contributed;
-  for (const v1::CarePlanTask& task : plan.tasks()) {
-    if (task.source() == source) contributed.insert(task.local_key());
-  }
-  if (plan.tasks_size() == 0) {
-    return Refused<v1::SubmissionResponse>(
-        {Severity::kError, IssueType::kBusinessRule, "contribution",
-         "the plan has no task after this contribution: there is nothing to send"});
-  }
-  *response.mutable_care_plan() = plan;
-  response.set_care_plan_changed(merged.response.changed());
-  v1::PatientView view;
-  *view.mutable_care_plan() = plan;
-  prepared.views.push_back({std::string(engine_internal::kViewCarePlan),
-                            engine_internal::ViewBody(std::move(view), prepared.header_id)});
-  prepared.destinations = Route(messaging::EventCode(prepared.event), "");
-  return Wrap(prepared, translated.response.bundle_json(),
-              TaskEntries(translated.response.bundle_json(), contributed, options_.limits),
-              std::move(response));
+EngineResult<v1::SubmissionResponse> MessagingEngine::PutCarePlan(
+    const v1::PutCarePlanRequest& request, const std::string& author) {
+  return Submit(request.submission(), request, [&](Prepared& prepared) {
+    prepared.event = MessageEvent::kCarePlanUpdate;
+    return WritePlan(prepared, request, author);
+  });
 }
 
 }  // namespace zorgbrug::gateway

@@ -30,7 +30,8 @@ struct Commands {
   zg::TailCommand tail;
   zg::DeadLettersCommand dead_letters;
   zg::GatewayConnection queues;
-  // --state-dir of the client command given (send, tail, dead-letters, queues).
+  zg::AuditCommand audit;
+  // --state-dir of the client command given (send, tail, dead-letters, queues, audit).
   std::string client_state_dir = zg::DefaultStateDir().string();
 };
 
@@ -53,11 +54,26 @@ void AddServe(CLI::App& app, Commands& c) {
   auto* key = serve->add_option("--tls-key", c.serve.tls_key_file, "server private key (PEM)");
   cert->needs(key);
   key->needs(cert);
+  auto* client_ca = serve->add_option(
+      "--client-ca", c.serve.client_ca_file,
+      "mutual TLS: the CA bundle (PEM) client certificates must chain to (with --policy)");
+  auto* policy = serve->add_option(
+      "--policy", c.serve.policy_file,
+      "mutual TLS: the access policy (JSON: which role may call which RPC and see which "
+      "destination; deploy/policy.json)");
+  client_ca->needs(policy);
+  policy->needs(client_ca);
+  serve
+      ->add_option("--tls-refresh-seconds", c.serve.tls_refresh_seconds,
+                   "how often --tls-cert/--tls-key are re-read (rotation without restart)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
   serve
       ->add_flag("--plaintext-for-tests", c.serve.plaintext_for_tests,
                  "serve WITHOUT TLS (tests and local debugging only)")
       ->excludes(cert)
-      ->excludes(key);
+      ->excludes(key)
+      ->excludes(client_ca);
   serve
       ->add_option("--max-message-bytes", c.serve.max_message_bytes,
                    "largest request accepted, in bytes")
@@ -113,7 +129,14 @@ void AddConnectionFlags(CLI::App& app, zg::GatewayConnection& connection, std::s
   app.add_option("--target", connection.target, "gateway host:port")->capture_default_str();
   auto* ca = app.add_option("--ca-cert", connection.ca_cert_file,
                             "CA certificate to trust (default: <state-dir>/tls/ca.crt)");
-  app.add_flag("--plaintext", connection.plaintext, "connect without TLS")->excludes(ca);
+  auto* plaintext =
+      app.add_flag("--plaintext", connection.plaintext, "connect without TLS")->excludes(ca);
+  auto* cert = app.add_option("--client-cert", connection.client_cert_file,
+                              "mutual TLS: this client's certificate (PEM)");
+  auto* key = app.add_option("--client-key", connection.client_key_file,
+                             "mutual TLS: this client's private key (PEM)");
+  cert->needs(key)->excludes(plaintext);
+  key->needs(cert);
   app.add_option("--state-dir", state_dir, "state directory of a local gateway")
       ->capture_default_str();
   app.add_option("--timeout", connection.timeout_seconds, "deadline per call, in seconds")
@@ -208,6 +231,32 @@ void AddQueues(CLI::App& app, Commands& c) {
   AddConnectionFlags(*queues, c.queues, c.client_state_dir);
 }
 
+void AddAudit(CLI::App& app, Commands& c) {
+  CLI::App* audit = app.add_subcommand(
+      "audit", "the audit trail: who accessed which patient (by pseudonym), how it ended");
+  auto* base = audit->add_option("--patient-key-system-base", c.audit.patient_key_system_base,
+                                 "with --patient: the namespace URI of the patient's key");
+  auto* patient = audit->add_option("--patient", c.audit.patient_key,
+                                    "only this patient's accesses: her key (local_key)");
+  base->needs(patient);
+  patient->needs(base);
+  audit
+      ->add_option("--pseudonym", c.audit.pseudonym,
+                   "only this patient's accesses: her pseudonym (p-...)")
+      ->excludes(base)
+      ->excludes(patient);
+  audit->add_option("--client", c.audit.client, "only this client's accesses (certificate CN)");
+  audit->add_option("--outcome", c.audit.outcome, "only accesses that ended so")
+      ->check(CLI::IsMember({"success", "denied", "withheld", "failed"}));
+  audit->add_option("--since", c.audit.since,
+                    "only accesses at or after this instant (2026-03-02T10:00:00Z, or a date)");
+  audit->add_option("--limit", c.audit.limit, "at most N records")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  audit->add_flag("--json", c.audit.json, "print each AuditEvent as one line of FHIR JSON");
+  AddConnectionFlags(*audit, c.audit.connection, c.client_state_dir);
+}
+
 // Runs the client command `app` got, if any; nullopt otherwise.
 std::optional<int> RunClientCommand(CLI::App& app, Commands& c) {
   if (app.got_subcommand("send")) {
@@ -222,6 +271,10 @@ std::optional<int> RunClientCommand(CLI::App& app, Commands& c) {
   if (app.got_subcommand("queues")) {
     c.queues.state_dir = c.client_state_dir;
     return zg::RunQueues(c.queues, std::cout, std::cerr);
+  }
+  if (app.got_subcommand("audit")) {
+    c.audit.connection.state_dir = c.client_state_dir;
+    return zg::RunAudit(c.audit, std::cout, std::cerr);
   }
   if (CLI::App* dead = app.get_subcommand("dead-letters"); dead->parsed()) {
     c.dead_letters.connection.state_dir = c.client_state_dir;
@@ -244,6 +297,7 @@ int Main(int argc, char** argv) {
   AddTail(app, c);
   AddDeadLetters(app, c);
   AddQueues(app, c);
+  AddAudit(app, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

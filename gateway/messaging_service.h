@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "gateway/audit_trail.h"
 #include "gateway/engine.h"
 #include "zorgbrug/v1/messaging.grpc.pb.h"
 
@@ -16,7 +17,9 @@ inline constexpr char kReplayedMetadata[] = "zorgbrug-replayed";
 
 class EpdSubmissionService final : public v1::EpdSubmissions::Service {
  public:
-  explicit EpdSubmissionService(MessagingEngine* engine) : engine_(engine) {}
+  // `audit` (may be null) is told the patient of each call.
+  EpdSubmissionService(MessagingEngine* engine, AuditTrail* audit)
+      : engine_(engine), audit_(audit) {}
 
   grpc::Status SubmitEpdRecord(grpc::ServerContext* context,
                                const v1::SubmitEpdRecordRequest* request,
@@ -36,11 +39,13 @@ class EpdSubmissionService final : public v1::EpdSubmissions::Service {
 
  private:
   MessagingEngine* const engine_;
+  AuditTrail* const audit_;
 };
 
 class FhirMessagingService final : public v1::FhirMessaging::Service {
  public:
-  explicit FhirMessagingService(MessagingEngine* engine) : engine_(engine) {}
+  FhirMessagingService(MessagingEngine* engine, AuditTrail* audit)
+      : engine_(engine), audit_(audit) {}
 
   grpc::Status ProcessMessage(grpc::ServerContext* context,
                               const v1::ProcessMessageRequest* request,
@@ -48,6 +53,7 @@ class FhirMessagingService final : public v1::FhirMessaging::Service {
 
  private:
   MessagingEngine* const engine_;
+  AuditTrail* const audit_;
 };
 
 }  // namespace zorgbrug::gateway

@@ -4,25 +4,19 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/audit_event.h"
+#include "gateway/caller.h"
+#include "gateway/consent.h"
 #include "zorgbrug/v1/validation.grpc.pb.h"
 
 namespace zorgbrug::gateway {
 namespace {
 
 constexpr size_t kMinMessageBytes = 1024;
-
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& options) {
-  if (options.plaintext) return grpc::InsecureServerCredentials();
-  if (options.tls.server_cert_pem.empty() || options.tls.server_key_pem.empty()) {
-    return absl::InvalidArgumentError("TLS needs a server certificate and key (or plaintext)");
-  }
-  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  ssl.pem_key_cert_pairs.push_back({options.tls.server_key_pem, options.tls.server_cert_pem});
-  return grpc::SslServerCredentials(ssl);
-}
 
 absl::Status CheckOptions(const ServerOptions& options) {
   if (options.max_message_bytes < kMinMessageBytes ||
@@ -52,13 +46,17 @@ constexpr size_t kMinPseudonymKeyBytes = 16;
 }  // namespace
 
 std::vector<DestinationConfig> DefaultDestinations() {
-  return {
+  std::vector<DestinationConfig> destinations = {
       {"bihr", "https://bihr.example.be/fhir", {}},
       {"regional-platform",
        "https://platform.example.be/fhir",
        {"bib-screening", "consultation-record", "care-plan-contribution", "care-plan-update"}},
       {"epd", "https://epd.example.be/fhir", {"care-plan-contribution", "care-plan-update"}},
   };
+  // BIHR and the EPD are read by health professionals; the platform holds the plan.
+  destinations[0].member_kind = v1::MEMBER_KIND_PROFESSIONAL;
+  destinations[2].member_kind = v1::MEMBER_KIND_PROFESSIONAL;
+  return destinations;
 }
 
 absl::Status GatewayServer::StartMessaging(const ServerOptions& options) {
@@ -101,11 +99,63 @@ absl::Status GatewayServer::StartMessaging(const ServerOptions& options) {
   engine.new_uuid = NewUuid;
   engine.now_ms = now_ms_;
   engine_ = std::make_unique<MessagingEngine>(store_.get(), &signal_, &metrics_, engine);
-  submissions_ = std::make_unique<EpdSubmissionService>(engine_.get());
-  fhir_messaging_ = std::make_unique<FhirMessagingService>(engine_.get());
+  audit_ = std::make_unique<AuditTrail>(store_.get(), now_ms_);
+  audit_service_ = std::make_unique<AuditEventService>(
+      store_.get(),
+      [this](const std::string& base, const std::string& key) {
+        return engine_->Pseudonym(base, key);
+      },
+      audit_.get());
+  submissions_ = std::make_unique<EpdSubmissionService>(engine_.get(), audit_.get());
+  fhir_messaging_ = std::make_unique<FhirMessagingService>(engine_.get(), audit_.get());
+  CarePlanSyncOptions sync;
+  sync.on_patient = [this](grpc::ServerContext& context, const std::string& partition) {
+    audit_->Note(&context, partition);
+  };
+  sync.on_sent = [this](grpc::ServerContext& context, const v1::CarePlanChange& change) {
+    const Caller caller = CallerOf(context);
+    audit_->Record({caller.client,
+                    caller.role,
+                    "/zorgbrug.v1.CarePlanSync/WatchCarePlans",
+                    {change.partition()}});
+  };
+  care_plan_sync_ = std::make_unique<CarePlanSyncService>(engine_.get(), store_.get(), sync);
   DestinationServiceOptions delivery;
   delivery.now_ms = now_ms_;
   delivery.metrics = &metrics_;
+  delivery.consent =
+      [this, destinations = messaging.destinations](
+          const store::Delivery& entry) -> absl::StatusOr<std::optional<std::string>> {
+    auto destination = std::find_if(
+        destinations.begin(), destinations.end(),
+        [&](const DestinationConfig& config) { return config.name == entry.destination; });
+    if (destination == destinations.end()) return std::nullopt;
+    absl::StatusOr<std::optional<MessagingEngine::HeldPlanRecord>> held =
+        engine_->HeldPlan(entry.partition);
+    if (!held.ok()) return held.status();
+    return ConsentRefusal(held->has_value() ? &(*held)->plan : nullptr, *destination,
+                          entry.content);
+  };
+  delivery.authorize = [this](const grpc::ServerContext& context,
+                              const std::string& destination) -> grpc::Status {
+    if (authenticator_ == nullptr) return grpc::Status::OK;
+    const Caller caller = CallerOf(context);
+    if (authenticator_->MayConsume(caller, destination)) return grpc::Status::OK;
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        absl::StrCat("role ", caller.role.empty() ? "(none)" : caller.role,
+                                     " may not see destination ", destination));
+  };
+  delivery.on_delivery = [this](const grpc::ServerContext& context, const store::Delivery& entry,
+                                std::string_view outcome, std::string_view reason) {
+    const Caller caller = CallerOf(context);
+    audit_->Record({caller.client,
+                    caller.role,
+                    DeliveryAction(entry.destination),
+                    {entry.partition},
+                    std::string(outcome),
+                    grpc::StatusCode::OK,
+                    std::string(reason)});
+  };
   destinations_ = std::make_unique<DestinationService>(store_.get(), messaging.destinations,
                                                        &signal_, delivery);
   metrics_.SetClock(now_ms_);
@@ -150,8 +200,6 @@ void GatewayServer::PurgeLoop(int64_t retention_ms) {
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const ServerOptions& options) {
   if (absl::Status s = CheckOptions(options); !s.ok()) return s;
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(options);
-  if (!credentials.ok()) return credentials.status();
 
   ValidateOptions validate;
   validate.limits = options.limits;
@@ -165,12 +213,37 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   server->consultations_ = std::make_unique<ConsultationService>(translation);
   server->care_plans_ = std::make_unique<CarePlanService>(translation);
   if (absl::Status s = server->StartMessaging(options); !s.ok()) return s;
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (options.plaintext) {
+    credentials = grpc::InsecureServerCredentials();
+  } else {
+    ServerTlsOptions tls;
+    tls.cert_file = options.tls_cert_file;
+    tls.key_file = options.tls_key_file;
+    tls.pem = options.tls;
+    if (tls.cert_file.empty() &&
+        (tls.pem.server_cert_pem.empty() || tls.pem.server_key_pem.empty())) {
+      return absl::InvalidArgumentError("TLS needs a server certificate and key (or plaintext)");
+    }
+    tls.client_ca_file = options.client_ca_file;
+    tls.policy_file = options.policy_file;
+    tls.refresh_seconds = options.tls_refresh_seconds;
+    tls.now_ms = server->now_ms_;
+    AuditTrail* audit = server->audit_.get();
+    tls.on_denied = [audit](const AccessDecision& decision) {
+      audit->RecordDenied(decision.client, decision.role, decision.method, decision.reason);
+    };
+    absl::StatusOr<ServerTls> made = MakeServerTls(tls);
+    if (!made.ok()) return made.status();
+    credentials = std::move(made->credentials);
+    server->authenticator_ = std::move(made->authenticator);
+  }
 
   // Both are process-wide switches read when a ServerBuilder is constructed.
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   // Destination streams are long-lived: keepalive pings find a consumer whose connection went
   // half-open, so its unacknowledged entries go to the next subscriber.
@@ -185,8 +258,11 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   builder.RegisterService(server->submissions_.get());
   builder.RegisterService(server->fhir_messaging_.get());
   builder.RegisterService(server->destinations_.get());
+  builder.RegisterService(server->care_plan_sync_.get());
+  builder.RegisterService(server->audit_service_.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(NewRpcInterceptorFactory(&server->metrics_));
+  interceptors.push_back(server->audit_->NewInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
@@ -197,7 +273,10 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(const Server
   health->SetServingStatus("", true);
   health->SetServingStatus(v1::Validation::service_full_name(), true);
   spdlog::info("listening on {} ({}), max message {} bytes", server->address_,
-               options.plaintext ? "PLAINTEXT" : "TLS", options.max_message_bytes);
+               options.plaintext                   ? "PLAINTEXT"
+               : server->authenticator_ != nullptr ? "mutual TLS with roles"
+                                                   : "TLS, clients anonymous",
+               options.max_message_bytes);
   return server;
 }
 
@@ -215,7 +294,9 @@ void GatewayServer::Drain(std::chrono::system_clock::time_point deadline) {
   std::call_once(drained_, [&] {
     spdlog::info("draining {}", address_);
     server_->GetHealthCheckService()->SetServingStatus(false);
-    if (destinations_) destinations_->Shutdown();  // streams would hold Shutdown to its deadline
+    // Streams would hold Shutdown to its deadline.
+    if (destinations_) destinations_->Shutdown();
+    if (care_plan_sync_) care_plan_sync_->Shutdown();
     server_->Shutdown(deadline);
     server_->Wait();
     spdlog::info("stopped {}", address_);

@@ -18,8 +18,11 @@
 
 #include "absl/status/statusor.h"
 #include "fhir/json/parser.h"
+#include "gateway/audit_service.h"
+#include "gateway/audit_trail.h"
 #include "gateway/bib_screening_service.h"
 #include "gateway/care_plan_service.h"
+#include "gateway/care_plan_sync_service.h"
 #include "gateway/consultation_service.h"
 #include "gateway/destinations.h"
 #include "gateway/dev_certs.h"
@@ -28,6 +31,7 @@
 #include "gateway/messaging_service.h"
 #include "gateway/metrics.h"
 #include "gateway/metrics_http.h"
+#include "gateway/server_credentials.h"
 #include "gateway/store/sqlite_store.h"
 #include "gateway/validation_service.h"
 
@@ -61,8 +65,18 @@ struct MessagingOptions {
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port (see GatewayServer::port()).
   std::string listen_address = "127.0.0.1:8443";
-  // Server certificate and key (PEM); required unless `plaintext`. ca_cert_pem is not used.
+  // Server certificate and key (PEM); required unless `plaintext` or the files below are set.
+  // ca_cert_pem is not used.
   TlsMaterial tls;
+  // The server certificate and key as files, re-read every tls_refresh_seconds (rotation without
+  // restart); when set they replace `tls`.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  unsigned tls_refresh_seconds = 60;
+  // Mutual TLS with roles (server_credentials.h): the client CA bundle and the access policy, both
+  // or neither; re-read within a second of a change. Neither: every caller is anonymous.
+  std::string client_ca_file;
+  std::string policy_file;
   // Serve without TLS. Only for tests and local debugging behind another TLS terminator.
   bool plaintext = false;
   // Largest request message accepted (gRPC max receive size); larger ones fail with
@@ -104,6 +118,9 @@ class GatewayServer {
   store::SqliteStore& store() { return *store_; }
   const Metrics& metrics() const { return metrics_; }
   MessagingEngine& engine() { return *engine_; }
+  AuditTrail& audit() { return *audit_; }
+  // Null without mutual TLS.
+  ClientAuthenticator* authenticator() { return authenticator_.get(); }
 
  private:
   GatewayServer() = default;
@@ -121,9 +138,13 @@ class GatewayServer {
   std::unique_ptr<store::SqliteStore> store_;
   QueueSignal signal_;
   std::unique_ptr<MessagingEngine> engine_;
+  std::unique_ptr<AuditTrail> audit_;
+  std::unique_ptr<AuditEventService> audit_service_;
+  std::shared_ptr<ClientAuthenticator> authenticator_;
   std::unique_ptr<EpdSubmissionService> submissions_;
   std::unique_ptr<FhirMessagingService> fhir_messaging_;
   std::unique_ptr<DestinationService> destinations_;
+  std::unique_ptr<CarePlanSyncService> care_plan_sync_;
   std::mutex purge_mu_;
   std::condition_variable purge_cv_;
   bool stopping_ = false;
