@@ -104,7 +104,7 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::Submit(
         partition = prepared.partition;
         return translated;
       });
-  result.partition = std::move(partition);
+  if (result.partition.empty()) result.partition = std::move(partition);
   return result;
 }
 
@@ -140,7 +140,12 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitOnce(
   absl::StatusOr<std::optional<store::AcceptResult>> seen = Seen(prepared);
   if (!seen.ok())
     return {Refused<v1::SubmissionResponse>(engine_internal::StoreIssue(seen.status()))};
-  if (seen->has_value()) return ReplaySubmission(**seen);
+  if (seen->has_value()) {
+    prepared.partition = (*seen)->partition;
+    EngineResult<v1::SubmissionResponse> replay = ReplaySubmission(**seen);
+    replay.partition = (*seen)->partition;
+    return replay;
+  }
 
   // A care-plan write whose plan moved before it committed is decided again on the new plan.
   const Prepared received = prepared;
@@ -174,7 +179,11 @@ EngineResult<v1::SubmissionResponse> MessagingEngine::SubmitOnce(
           {Severity::kError, IssueType::kTransient, "submission",
            "the care plan kept changing while this submission was applied: send it again"})};
     }
-    if (accepted->outcome != AcceptOutcome::kAccepted) return ReplaySubmission(*accepted);
+    if (accepted->outcome != AcceptOutcome::kAccepted) {
+      EngineResult<v1::SubmissionResponse> replay = ReplaySubmission(*accepted);
+      replay.partition = accepted->partition;
+      return replay;
+    }
     Count(event, "accepted");
     return {std::move(result)};
   }

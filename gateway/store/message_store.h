@@ -139,6 +139,9 @@ struct AcceptResult {
   // held.
   int64_t plan_version = 0;
   int64_t plan_sequence = 0;
+  // A message found by its MessageHeader.id (kDuplicate, kIdsReused, kHeaderResent): the
+  // partition it was stored under, for the audit of whoever receives its response again.
+  std::string partition;
 };
 
 // An outbox entry as a destination receives it.

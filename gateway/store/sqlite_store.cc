@@ -160,7 +160,7 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 constexpr char kBegin[] = "BEGIN IMMEDIATE";
 constexpr char kCommit[] = "COMMIT";
 constexpr char kFindByHeader[] =
-    "SELECT id, bundle_id, content_hash, response FROM messages WHERE header_id = ?1";
+    "SELECT id, bundle_id, content_hash, response, partition FROM messages WHERE header_id = ?1";
 constexpr char kFindByBundle[] = "SELECT id FROM messages WHERE bundle_id = ?1 LIMIT 1";
 constexpr char kUpsertView[] =
     "INSERT INTO views (partition, kind, header_id, body, updated_at_ms) VALUES (?1, ?2, ?3, ?4, "
@@ -373,6 +373,7 @@ absl::StatusOr<std::optional<AcceptResult>> LookUp(Connection& db, const std::st
             find.Bytes(2) == content_hash ? AcceptOutcome::kDuplicate : AcceptOutcome::kIdsReused;
       }
       result.response = find.Bytes(3);
+      result.partition = find.Bytes(4);
       return result;
     }
   }
