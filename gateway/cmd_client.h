@@ -6,11 +6,14 @@
 // logs.
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
@@ -59,5 +62,55 @@ std::string PrettyJson(std::string_view json);
 // "a, b, c" for a list of names; `none` when it is empty.
 std::string JoinOr(const google::protobuf::RepeatedPtrField<std::string>& names,
                    std::string_view none);
+
+// Cancels a call when nothing happened for `idle` (zero: never). Thread-safe.
+class IdleCanceller {
+ public:
+  IdleCanceller(grpc::ClientContext* context, std::chrono::milliseconds idle)
+      : context_(context), idle_(idle) {
+    if (idle_.count() > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~IdleCanceller() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopped_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void Touch() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    deadline_ = std::chrono::steady_clock::now() + idle_;
+  }
+  bool fired() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return fired_;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    deadline_ = std::chrono::steady_clock::now() + idle_;
+    while (!stopped_) {
+      const auto deadline = deadline_;
+      if (changed_.wait_until(lock, deadline, [&] { return stopped_; })) return;
+      if (deadline_ <= std::chrono::steady_clock::now()) {
+        fired_ = true;
+        context_->TryCancel();
+        return;
+      }
+    }
+  }
+
+  grpc::ClientContext* const context_;
+  const std::chrono::milliseconds idle_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::chrono::steady_clock::time_point deadline_;  // guarded by mutex_
+  bool stopped_ = false;                            // guarded by mutex_
+  bool fired_ = false;                              // guarded by mutex_
+  std::thread thread_;
+};
 
 }  // namespace zorgbrug::gateway

@@ -145,6 +145,33 @@ struct AuditCommand {
 // kExitInvalid when the gateway refused the filters, kExitUnavailable as above.
 int RunAudit(const AuditCommand& command, std::ostream& out, std::ostream& err);
 
+enum class CarePlanAction { kGet, kPut, kWatch };
+
+struct CarePlanCommand {
+  CarePlanAction action = CarePlanAction::kGet;
+  // kGet, kPut: the namespace URI of the platform's keys.
+  std::string local_key_system_base;
+  std::string patient_local_key;  // kGet
+  bool fhir = false;              // kGet: the FHIR R4 Bundle instead of the typed plan
+  // kGet: only the plan (or Bundle) as one line of JSON; kWatch: each CarePlanChange as one line.
+  bool json = false;
+  // kPut: a CarePlan in proto3 JSON; its `version` is the version the edit started from.
+  std::string file;
+  std::string source_system = "urn:zorgbrug:cli";
+  // kPut: empty: derived from the file's content and the key namespace (resending is safe).
+  std::string submission_id;
+  int64_t after_cursor = 0;      // kWatch: the last cursor already processed
+  int count = 0;                 // kWatch: stop after this many changes; 0: no limit
+  double idle_exit_seconds = 0;  // kWatch: stop when nothing came for this long; 0: never
+  GatewayConnection connection;
+};
+
+// `zorgbrug care-plan get|put|watch` (zorgbrug.v1.CarePlanSync). Exit kExitValid; kExitInvalid
+// when the gateway holds no plan (get), refused the plan or found conflicting edits (put, with the
+// issues or conflicts printed), or refused the cursor (watch); kExitUsage for bad flags and
+// unreadable files; kExitUnavailable as above. `watch` prints the last cursor to `err` at the end.
+int RunCarePlan(const CarePlanCommand& command, std::ostream& out, std::ostream& err);
+
 struct ServeCommand {
   std::string listen = "127.0.0.1:8443";
   std::filesystem::path state_dir = DefaultStateDir();

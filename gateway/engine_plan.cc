@@ -165,17 +165,19 @@ TranslationResult<v1::SubmissionResponse> MessagingEngine::WritePlan(
     adapters::careplan::MergeResult result =
         adapters::careplan::Merge(common, (*held)->plan, theirs);
     if (!result.conflicts.empty()) {
+      // The message first: the response and the conflicts are moved below.
+      std::string message =
+          absl::StrCat(result.conflicts.size(), " change(s) written from version ",
+                       theirs.version(), " collide with what was written up to version ",
+                       held_version, " (", ConflictSummary(result.conflicts),
+                       "): nothing written; resolve them on the plan held and write again");
       *response.mutable_care_plan() = (*held)->plan;
       response.set_care_plan_version(held_version);
       for (v1::CarePlanConflict& conflict : result.conflicts) {
         *response.add_conflicts() = std::move(conflict);
       }
       return Refused<v1::SubmissionResponse>(
-          {Severity::kError, IssueType::kConflict, "plan",
-           absl::StrCat(response.conflicts_size(), " change(s) written from version ",
-                        theirs.version(), " collide with what was written up to version ",
-                        held_version, " (", ConflictSummary(result.conflicts),
-                        "): nothing written; resolve them on the plan held and write again")},
+          {Severity::kError, IssueType::kConflict, "plan", std::move(message)},
           std::move(response));
     }
     next = std::move(result.merged);

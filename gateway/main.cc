@@ -31,7 +31,8 @@ struct Commands {
   zg::DeadLettersCommand dead_letters;
   zg::GatewayConnection queues;
   zg::AuditCommand audit;
-  // --state-dir of the client command given (send, tail, dead-letters, queues, audit).
+  zg::CarePlanCommand care_plan;
+  // --state-dir of the client command given (send, tail, dead-letters, queues, audit, care-plan).
   std::string client_state_dir = zg::DefaultStateDir().string();
 };
 
@@ -257,6 +258,46 @@ void AddAudit(CLI::App& app, Commands& c) {
   AddConnectionFlags(*audit, c.audit.connection, c.client_state_dir);
 }
 
+void AddCarePlan(CLI::App& app, Commands& c) {
+  CLI::App* plan =
+      app.add_subcommand("care-plan", "read, write and watch the care plans the gateway holds");
+  plan->require_subcommand(1);
+  zg::CarePlanCommand& p = c.care_plan;
+  CLI::App* get = plan->add_subcommand(
+      "get", "a patient's plan: version, author, cause, time, the plan (exit 1 when none)");
+  get->add_option("--local-key-system-base", p.local_key_system_base,
+                  "the namespace URI of the platform's keys")
+      ->required();
+  get->add_option("--patient", p.patient_local_key, "the patient's key (Patient.local_key)")
+      ->required();
+  get->add_flag("--fhir", p.fhir, "the FHIR R4 Bundle instead of the typed plan");
+  get->add_flag("--json", p.json, "only the plan (or Bundle) as one line of JSON");
+  CLI::App* put = plan->add_subcommand(
+      "put", "write a plan (proto3 JSON) from its version: written, merged, or conflicts (exit 1)");
+  put->add_option("file", p.file, "a CarePlan in proto3 JSON")->required();
+  put->add_option("--local-key-system-base", p.local_key_system_base,
+                  "the namespace URI of the platform's keys")
+      ->required();
+  put->add_option("--source-system", p.source_system, "the writer's endpoint URI")
+      ->capture_default_str();
+  put->add_option("--submission-id", p.submission_id,
+                  "the submission id (default: derived from the file's content)");
+  CLI::App* watch =
+      plan->add_subcommand("watch", "one line per plan change after a cursor, then each new one");
+  watch
+      ->add_option("--after", p.after_cursor,
+                   "the last cursor already processed (default: from the oldest kept)")
+      ->check(CLI::NonNegativeNumber);
+  watch->add_option("--count", p.count, "stop after N changes")->check(CLI::PositiveNumber);
+  watch
+      ->add_option("--idle-exit", p.idle_exit_seconds,
+                   "stop when no change came for this many seconds")
+      ->check(CLI::PositiveNumber);
+  watch->add_flag("--json", p.json, "print each CarePlanChange as one line of proto3 JSON");
+  for (CLI::App* sub : {get, put, watch})
+    AddConnectionFlags(*sub, p.connection, c.client_state_dir);
+}
+
 // Runs the client command `app` got, if any; nullopt otherwise.
 std::optional<int> RunClientCommand(CLI::App& app, Commands& c) {
   if (app.got_subcommand("send")) {
@@ -271,6 +312,13 @@ std::optional<int> RunClientCommand(CLI::App& app, Commands& c) {
   if (app.got_subcommand("queues")) {
     c.queues.state_dir = c.client_state_dir;
     return zg::RunQueues(c.queues, std::cout, std::cerr);
+  }
+  if (CLI::App* plan = app.get_subcommand("care-plan"); plan->parsed()) {
+    c.care_plan.connection.state_dir = c.client_state_dir;
+    c.care_plan.action = plan->got_subcommand("put")     ? zg::CarePlanAction::kPut
+                         : plan->got_subcommand("watch") ? zg::CarePlanAction::kWatch
+                                                         : zg::CarePlanAction::kGet;
+    return zg::RunCarePlan(c.care_plan, std::cout, std::cerr);
   }
   if (app.got_subcommand("audit")) {
     c.audit.connection.state_dir = c.client_state_dir;
@@ -298,6 +346,7 @@ int Main(int argc, char** argv) {
   AddDeadLetters(app, c);
   AddQueues(app, c);
   AddAudit(app, c);
+  AddCarePlan(app, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -248,6 +248,9 @@ TEST_F(CarePlanSyncTest, ConflictingEditsAreRefusedWithStructuredConflictsAndNot
 
   grpc::Status status = Put(theirs, "b-1", kPlatformB, response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED) << status.error_message();
+  EXPECT_NE(status.error_message().find("1 change(s)"), std::string::npos)
+      << status.error_message();
+  EXPECT_NE(status.error_message().find("title"), std::string::npos) << status.error_message();
   ASSERT_EQ(response.conflicts_size(), 1) << response.DebugString();
   EXPECT_EQ(response.conflicts(0).kind(), v1::CONFLICT_KIND_BOTH_CHANGED);
   EXPECT_NE(response.conflicts(0).ours().find("Titel van platform A"), std::string::npos);

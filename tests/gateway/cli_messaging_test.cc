@@ -213,6 +213,8 @@ TEST_F(CliMessagingTest, EveryExampleIsAcceptedAndAResendSaysReplayed) {
   int examples = 0;
   for (const fs::directory_entry& entry : fs::directory_iterator(Example(""))) {
     if (entry.path().extension() != ".json") continue;
+    // A plan for `zorgbrug care-plan put` (cli_care_plan_test.cc), not a submission.
+    if (entry.path().filename() == "care-plan.json") continue;
     ++examples;
     const std::string name = entry.path().filename().string();
     ASSERT_EQ(events.count(name), 1u) << "an example this test does not know: " << name;
