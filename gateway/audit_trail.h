@@ -66,7 +66,7 @@ struct AuditAccess {
   grpc::StatusCode code = grpc::StatusCode::OK;
   // Why, in the gateway's own words (a status code name, a policy rule); never content. Empty
   // for a failure or denial: the code's name.
-  std::string reason;
+  std::string reason{};
 };
 
 struct AuditTrailOptions {

@@ -21,8 +21,8 @@ struct ClientOptions {
   // Connect without TLS (only to a gateway started with --plaintext-for-tests).
   bool plaintext = false;
   // Mutual TLS: the client's certificate chain and private key (PEM); empty: none presented.
-  std::string client_cert_pem;
-  std::string client_key_pem;
+  std::string client_cert_pem{};
+  std::string client_key_pem{};
 };
 
 // A channel to `options.target`. Does not connect until the first call.

@@ -44,7 +44,7 @@ struct DestinationConfig {
   // consent does not restrict), and the team member keys that stand for it in care plans (a
   // decision about one of them applies; empty: the destination's name).
   v1::MemberKind member_kind = v1::MEMBER_KIND_UNSPECIFIED;
-  std::vector<std::string> member_keys;
+  std::vector<std::string> member_keys{};
 };
 
 // Whether `name` is a destination name: [a-z0-9-]{1,64}.

@@ -55,7 +55,7 @@ struct EngineResult {
   // The response is the stored original of an earlier call (a duplicate).
   bool replayed = false;
   // The patient the call concerned (keyed pseudonym), when the engine got that far: for the audit.
-  std::string partition;
+  std::string partition{};
 };
 
 class MessagingEngine {
