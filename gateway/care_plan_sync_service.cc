@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gateway/caller.h"
+#include "gateway/messaging_service.h"
 #include "gateway/rpc_util.h"
 
 namespace zorgbrug::gateway {
@@ -48,7 +49,7 @@ grpc::Status CarePlanSyncService::PutCarePlan(grpc::ServerContext* context,
     }
     EngineResult<v1::SubmissionResponse> result =
         engine_->PutCarePlan(*request, CallerOf(*context).client);
-    if (result.replayed) context->AddTrailingMetadata("zorgbrug-replayed", "true");
+    if (result.replayed) context->AddTrailingMetadata(kReplayedMetadata, "true");
     return Answer(std::move(result.result), response);
   });
 }

@@ -48,10 +48,14 @@ v1::CareTeamMember ReaderOf(const v1::CarePlan& plan, const DestinationConfig& d
 
 }  // namespace
 
+bool ConsentRestricts(const DestinationConfig& destination) {
+  return destination.member_kind != v1::MEMBER_KIND_UNSPECIFIED;
+}
+
 std::optional<std::string> ConsentRefusal(const v1::CarePlan* plan,
                                           const DestinationConfig& destination,
                                           std::string_view content) {
-  if (destination.member_kind == v1::MEMBER_KIND_UNSPECIFIED) return std::nullopt;
+  if (!ConsentRestricts(destination)) return std::nullopt;
   static const v1::CarePlan kNoPlan;
   const v1::CarePlan& decisions = plan != nullptr ? *plan : kNoPlan;
   const v1::CareTeamMember reader = ReaderOf(decisions, destination);

@@ -14,6 +14,10 @@
 
 namespace zorgbrug::gateway {
 
+// Whether consent can restrict `destination` at all: false for a destination of no member kind
+// (the platform holding the plan), which the caller then need not read the plan for.
+bool ConsentRestricts(const DestinationConfig& destination);
+
 // Why `destination` may not see content of the classes `content` (AcceptedMessage::content:
 // comma-separated ContentClass codes) of a patient whose plan is `plan` (null: she has none, so
 // only the defaults per member kind apply), or nullopt when it may. The destination reads as the

@@ -129,7 +129,11 @@ absl::Status GatewayServer::StartMessaging(const ServerOptions& options) {
     auto destination = std::find_if(
         destinations.begin(), destinations.end(),
         [&](const DestinationConfig& config) { return config.name == entry.destination; });
-    if (destination == destinations.end()) return std::nullopt;
+    // Most deliveries need no plan: an unrestricted destination, or an entry revealing nothing.
+    if (destination == destinations.end() || !ConsentRestricts(*destination) ||
+        entry.content.empty()) {
+      return std::nullopt;
+    }
     absl::StatusOr<std::optional<MessagingEngine::HeldPlanRecord>> held =
         engine_->HeldPlan(entry.partition);
     if (!held.ok()) return held.status();
